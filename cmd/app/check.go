@@ -1,0 +1,186 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/prodready/prodready/internal/checks"
+	"github.com/prodready/prodready/internal/diff"
+	"github.com/prodready/prodready/internal/report"
+	"github.com/prodready/prodready/internal/rules"
+)
+
+type checkFlags struct {
+	format    string
+	failOn    string
+	only      string
+	disable   string
+	repo      string
+	color     string
+	workers   int
+	listRules bool
+}
+
+func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cf checkFlags
+	fs.StringVar(&cf.format, "format", "text", "output format: text, json, sarif or github")
+	fs.StringVar(&cf.failOn, "fail-on", "failure", "exit 1 when a finding is at or above: failure, warning, notice or never")
+	fs.StringVar(&cf.only, "rules", "", "comma-separated rule ids or families to run (default: all)")
+	fs.StringVar(&cf.disable, "disable", "", "comma-separated rule ids or families to skip")
+	fs.StringVar(&cf.repo, "repo", ".", "repository root, for rules that read files of the repository")
+	fs.StringVar(&cf.color, "color", "auto", "colour the text format: auto, always or never")
+	fs.IntVar(&cf.workers, "workers", 0, "goroutines judging files (default: GOMAXPROCS)")
+	fs.BoolVar(&cf.listRules, "list-rules", false, "list every rule and exit")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "Usage: app check [flags] [FILE|-]\n\nReviews a unified diff (git diff, git log -p, GitHub's .diff). Exit 0: clean or below --fail-on; 1: findings at or above --fail-on; 2: bad usage or unreadable input.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	fail := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "app check: "+format+"\n", a...)
+		return exitUsage
+	}
+
+	format, err := report.ParseFormat(cf.format)
+	if err != nil {
+		return fail("%v", err)
+	}
+	threshold, err := parseFailOn(cf.failOn)
+	if err != nil {
+		return fail("%v", err)
+	}
+	reg, err := rules.Registry()
+	if err != nil {
+		return fail("%v", err)
+	}
+	reg, err = reg.Select(splitList(cf.only), splitList(cf.disable))
+	if err != nil {
+		return fail("%v", err)
+	}
+	if cf.listRules {
+		listRules(stdout, reg)
+		return exitOK
+	}
+	if fs.NArg() > 1 {
+		return fail("expected at most one diff file, got %d arguments", fs.NArg())
+	}
+
+	input, name, closeInput, err := openInput(fs.Arg(0), stdin)
+	if err != nil {
+		return fail("%v", err)
+	}
+	defer closeInput()
+
+	engine := rules.NewEngine(reg, cf.workers)
+	res, err := engine.Run(ctx, diff.NewReader(input))
+	if err != nil {
+		return fail("%s: %v", name, err)
+	}
+	metas := make([]checks.Meta, 0, len(reg.Rules()))
+	for _, r := range reg.Rules() {
+		metas = append(metas, r.Meta())
+	}
+	opts := report.Options{Color: useColor(cf.color, stdout), Version: buildVersion(), Rules: metas}
+	if err := report.Write(stdout, format, res, opts); err != nil {
+		return fail("write report: %v", err)
+	}
+	if threshold != checks.SeverityNone && report.Count(res, threshold) > 0 {
+		return exitFindings
+	}
+	return exitOK
+}
+
+func parseFailOn(s string) (checks.Severity, error) {
+	if strings.EqualFold(s, "never") || strings.EqualFold(s, "none") {
+		return checks.SeverityNone, nil
+	}
+	sev, err := checks.ParseSeverity(s)
+	if err != nil {
+		return checks.SeverityNone, fmt.Errorf("--fail-on: %v, or never", err)
+	}
+	return sev, nil
+}
+
+func splitList(s string) []string {
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+// openInput returns the diff source. A terminal on stdin means the user
+// forgot the pipe: waiting silently for input would look like a hang.
+func openInput(arg string, stdin io.Reader) (io.Reader, string, func(), error) {
+	if arg == "" || arg == "-" {
+		if f, ok := stdin.(*os.File); ok {
+			if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+				return nil, "", nil, errors.New("no diff given: pass a file, or pipe one in (git diff origin/main... | app check)")
+			}
+		}
+		return bufio.NewReaderSize(stdin, 1<<20), "stdin", func() {}, nil
+	}
+	f, err := os.Open(arg)
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("read diff: %w", err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, "", nil, fmt.Errorf("read diff: %w", err)
+	}
+	if st.IsDir() {
+		f.Close()
+		return nil, "", nil, fmt.Errorf("read diff: %s is a directory, not a diff file", arg)
+	}
+	return f, arg, func() { f.Close() }, nil
+}
+
+func useColor(mode string, w io.Writer) bool {
+	switch mode {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	if os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func listRules(w io.Writer, reg *checks.Registry) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "RULE\tFAMILY\tLANGUAGES\tSEVERITY\tDESCRIPTION")
+	for _, r := range reg.Rules() {
+		m := r.Meta()
+		langs := "all"
+		if len(m.Languages) > 0 {
+			names := make([]string, len(m.Languages))
+			for i, l := range m.Languages {
+				names[i] = string(l)
+			}
+			langs = strings.Join(names, ",")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", m.ID, m.Family, langs, m.Severity, m.Summary)
+	}
+	tw.Flush()
+}

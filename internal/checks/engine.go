@@ -1,0 +1,452 @@
+package checks
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"math/bits"
+	"runtime"
+	"sort"
+	"sync"
+	"time"
+
+	ahocorasick "github.com/petar-dambovaliev/aho-corasick"
+
+	"github.com/prodready/prodready/internal/diff"
+)
+
+// FileSource yields file diffs one at a time; *diff.Reader is one.
+type FileSource interface {
+	Next() (*diff.File, error)
+}
+
+// Options tune an Engine.
+type Options struct {
+	// Workers bounds the goroutines that run rules; 0 means GOMAXPROCS.
+	Workers int
+	// Redact masks secrets in evidence before a finding leaves the engine.
+	Redact func(string) string
+}
+
+// Engine runs a registry's rules over diffs. It is safe for concurrent use.
+type Engine struct {
+	reg     *Registry
+	opts    Options
+	mu      sync.Mutex
+	plans   map[planKey]*plan
+	diffIdx map[string]int
+}
+
+type planKey struct {
+	lang  diff.Language
+	class diff.Class
+}
+
+// plan is the compiled rule set for one language and file class: which rules
+// run, and the Aho-Corasick automaton over their keywords.
+type plan struct {
+	lineRules   []LineRule
+	lineMetas   []Meta
+	always      []int // line rules without keywords
+	fileRules   []FileRule
+	fileMetas   []Meta
+	diffRules   []int // indexes into Engine.reg.rules of DiffRules
+	matcher     *ahocorasick.AhoCorasick
+	patternRule [][]int // pattern index -> line rule indexes
+	words       int     // uint64 words per line bitset
+}
+
+// NewEngine prepares an engine for the rules of reg.
+func NewEngine(reg *Registry, opts Options) *Engine {
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	e := &Engine{reg: reg, opts: opts, plans: map[planKey]*plan{}, diffIdx: map[string]int{}}
+	for i, r := range reg.rules {
+		if _, ok := r.(DiffRule); ok {
+			e.diffIdx[r.Meta().ID] = i
+		}
+	}
+	return e
+}
+
+// Registry is the rule set the engine runs.
+func (e *Engine) Registry() *Registry { return e.reg }
+
+func (e *Engine) planFor(lang diff.Language, class diff.Class) *plan {
+	key := planKey{lang, class}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if p, ok := e.plans[key]; ok {
+		return p
+	}
+	p := &plan{}
+	patternIndex := map[string]int{}
+	var patterns []string
+	for i, r := range e.reg.rules {
+		m := r.Meta()
+		if !m.AppliesTo(lang, class) {
+			continue
+		}
+		if lr, ok := r.(LineRule); ok {
+			idx := len(p.lineRules)
+			p.lineRules = append(p.lineRules, lr)
+			p.lineMetas = append(p.lineMetas, m)
+			if len(m.Keywords) == 0 {
+				p.always = append(p.always, idx)
+			}
+			for _, k := range m.Keywords {
+				lk := asciiLower(k)
+				pi, ok := patternIndex[lk]
+				if !ok {
+					pi = len(patterns)
+					patternIndex[lk] = pi
+					patterns = append(patterns, lk)
+					p.patternRule = append(p.patternRule, nil)
+				}
+				if n := len(p.patternRule[pi]); n == 0 || p.patternRule[pi][n-1] != idx {
+					p.patternRule[pi] = append(p.patternRule[pi], idx)
+				}
+			}
+		}
+		if fr, ok := r.(FileRule); ok {
+			p.fileRules = append(p.fileRules, fr)
+			p.fileMetas = append(p.fileMetas, m)
+		}
+		if _, ok := r.(DiffRule); ok {
+			p.diffRules = append(p.diffRules, i)
+		}
+	}
+	p.words = (len(p.lineRules) + 63) / 64
+	if len(patterns) > 0 {
+		b := ahocorasick.NewAhoCorasickBuilder(ahocorasick.Opts{AsciiCaseInsensitive: true, MatchKind: ahocorasick.StandardMatch, DFA: true})
+		m := b.Build(patterns)
+		p.matcher = &m
+	}
+	e.plans[key] = p
+	return p
+}
+
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// Stats describe one run.
+type Stats struct {
+	Files              int            `json:"files"`
+	BinaryFiles        int            `json:"binary_files"`
+	SkippedFiles       int            `json:"skipped_files"`
+	AddedLines         int            `json:"added_lines"`
+	DurationMS         int64          `json:"duration_ms"`
+	FindingsBySeverity map[string]int `json:"findings_by_severity"`
+}
+
+// Result is the outcome of a run: findings in diff order, then line order.
+type Result struct {
+	Findings []Finding
+	Stats    Stats
+}
+
+type fileResult struct {
+	index    int
+	path     string
+	findings []Finding
+	obs      map[int]any // registry rule index -> observation
+	added    int
+	binary   bool
+	skipped  bool
+}
+
+// Run reads every file from src and runs the rules on them concurrently:
+// one goroutine parses while up to Workers goroutines judge the files
+// already parsed, so a large diff streams through in bounded memory.
+func (e *Engine) Run(ctx context.Context, src FileSource) (*Result, error) {
+	start := time.Now()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	type job struct {
+		index int
+		file  *diff.File
+	}
+	jobs := make(chan job, e.opts.Workers)
+	results := make(chan fileResult, e.opts.Workers)
+	var readErr error
+	go func() {
+		defer close(jobs)
+		for i := 0; ; i++ {
+			f, err := src.Next()
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			if err != nil {
+				readErr = err
+				cancel()
+				return
+			}
+			select {
+			case jobs <- job{i, f}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for w := 0; w < e.opts.Workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var scratch prefilterScratch
+			for j := range jobs {
+				if ctx.Err() != nil {
+					continue
+				}
+				results <- e.checkFile(ctx, j.index, j.file, &scratch)
+			}
+		}()
+	}
+	go func() {
+		wg.Wait()
+		close(results)
+	}()
+
+	res := &Result{Stats: Stats{FindingsBySeverity: map[string]int{}}}
+	var observed []fileResult
+	for r := range results {
+		res.Stats.Files++
+		res.Stats.AddedLines += r.added
+		if r.binary {
+			res.Stats.BinaryFiles++
+		}
+		if r.skipped {
+			res.Stats.SkippedFiles++
+		}
+		res.Findings = append(res.Findings, r.findings...)
+		if len(r.obs) > 0 {
+			observed = append(observed, fileResult{index: r.index, path: r.path, obs: r.obs})
+		}
+	}
+	if readErr != nil {
+		return nil, readErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("review cancelled: %w", err)
+	}
+	res.Findings = append(res.Findings, e.conclude(observed)...)
+	e.finish(res)
+	res.Stats.DurationMS = time.Since(start).Milliseconds()
+	return res, nil
+}
+
+func (e *Engine) conclude(observed []fileResult) []Finding {
+	if len(e.diffIdx) == 0 {
+		return nil
+	}
+	sort.Slice(observed, func(i, j int) bool { return observed[i].index < observed[j].index })
+	pathIndex := make(map[string]int, len(observed))
+	for _, o := range observed {
+		pathIndex[o.path] = o.index
+	}
+	var out []Finding
+	ids := make([]string, 0, len(e.diffIdx))
+	for id := range e.diffIdx {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		ri := e.diffIdx[id]
+		dr := e.reg.rules[ri].(DiffRule)
+		m := dr.Meta()
+		var obs []Observation
+		for _, o := range observed {
+			if d, ok := o.obs[ri]; ok {
+				obs = append(obs, Observation{Path: o.path, Data: d})
+			}
+		}
+		for _, f := range dr.Conclude(obs) {
+			idx, ok := pathIndex[f.Path]
+			if !ok || f.StartLine < 1 {
+				continue
+			}
+			f.RuleID, f.Family, f.fileIndex = m.ID, m.Family, idx
+			if f.Title == "" {
+				f.Title = m.Title
+			}
+			if f.Severity == SeverityNone {
+				f.Severity = m.Severity
+			}
+			if f.EndLine < f.StartLine {
+				f.EndLine = f.StartLine
+			}
+			if f.key == "" {
+				f.key = normaliseSpace(f.Evidence)
+			}
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// finish orders the findings, masks evidence and assigns fingerprints that
+// survive unrelated edits: they hash the rule, the path and the flagged
+// code, not the line number, plus an occurrence count for repeats.
+func (e *Engine) finish(res *Result) {
+	fs := res.Findings
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := &fs[i], &fs[j]
+		if a.fileIndex != b.fileIndex {
+			return a.fileIndex < b.fileIndex
+		}
+		if a.StartLine != b.StartLine {
+			return a.StartLine < b.StartLine
+		}
+		if a.StartColumn != b.StartColumn {
+			return a.StartColumn < b.StartColumn
+		}
+		if a.RuleID != b.RuleID {
+			return a.RuleID < b.RuleID
+		}
+		return a.Message < b.Message
+	})
+	seen := map[string]int{}
+	for i := range fs {
+		f := &fs[i]
+		base := f.RuleID + "\x00" + f.Path + "\x00" + f.key
+		n := seen[base]
+		seen[base] = n + 1
+		sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00%d", base, n))
+		f.Fingerprint = hex.EncodeToString(sum[:8])
+		f.Evidence = e.evidence(f.Evidence)
+		f.DocURL = DocBaseURL + f.RuleID
+		f.key = ""
+		res.Stats.FindingsBySeverity[f.Severity.String()]++
+	}
+}
+
+const maxEvidence = 200
+
+func (e *Engine) evidence(s string) string {
+	s = normaliseSpace(s)
+	if e.opts.Redact != nil {
+		s = e.opts.Redact(s)
+	}
+	if len(s) > maxEvidence {
+		cut := maxEvidence
+		for cut > 0 && s[cut]&0xC0 == 0x80 {
+			cut--
+		}
+		s = s[:cut] + "…"
+	}
+	return s
+}
+
+type prefilterScratch struct {
+	buf    []byte
+	starts []int
+	idx    []int
+	bits   []uint64
+}
+
+func (e *Engine) checkFile(ctx context.Context, index int, f *diff.File, scratch *prefilterScratch) fileResult {
+	r := fileResult{index: index, path: f.Path(), added: f.AddedLines, binary: f.Binary}
+	if f.Binary || len(f.Hunks) == 0 || f.NewPath == "" {
+		return r
+	}
+	if f.Class != diff.Source {
+		r.skipped = true
+	}
+	p := e.planFor(f.Language, f.Class)
+	if len(p.lineRules) == 0 && len(p.fileRules) == 0 && len(p.diffRules) == 0 {
+		return r
+	}
+	fc := newFileContext(ctx, f)
+	for _, v := range fc.Views {
+		if ctx.Err() != nil {
+			return r
+		}
+		e.runLineRules(fc, p, v, scratch)
+	}
+	for i, fr := range p.fileRules {
+		fc.current = p.fileMetas[i]
+		fr.CheckFile(fc)
+	}
+	for _, ri := range p.diffRules {
+		dr := e.reg.rules[ri].(DiffRule)
+		fc.current = dr.Meta()
+		if d := dr.Observe(fc); d != nil {
+			if r.obs == nil {
+				r.obs = map[int]any{}
+			}
+			r.obs[ri] = d
+		}
+	}
+	for i := range fc.findings {
+		fc.findings[i].fileIndex = index
+	}
+	r.findings = fc.findings
+	return r
+}
+
+// runLineRules runs the keyword automaton once over the hunk's added lines
+// and calls each line rule only on the lines where one of its keywords
+// occurs, so that regular expressions run on a small fraction of the input.
+func (e *Engine) runLineRules(fc *FileContext, p *plan, v *HunkView, s *prefilterScratch) {
+	if len(p.lineRules) == 0 {
+		return
+	}
+	s.buf, s.starts, s.idx = s.buf[:0], s.starts[:0], s.idx[:0]
+	for i, l := range v.Lines {
+		if l.Kind != diff.Added {
+			continue
+		}
+		s.starts = append(s.starts, len(s.buf))
+		s.idx = append(s.idx, i)
+		s.buf = append(s.buf, l.Text...)
+		s.buf = append(s.buf, '\n')
+	}
+	n := len(s.idx)
+	if n == 0 {
+		return
+	}
+	if cap(s.bits) < n*p.words {
+		s.bits = make([]uint64, n*p.words)
+	}
+	set := s.bits[:n*p.words]
+	clear(set)
+	if p.matcher != nil {
+		iter := p.matcher.IterOverlappingByte(s.buf)
+		for m := iter.Next(); m != nil; m = iter.Next() {
+			start := m.Start()
+			line := sort.SearchInts(s.starts, start+1) - 1
+			for _, ri := range p.patternRule[m.Pattern()] {
+				set[line*p.words+ri/64] |= 1 << (ri % 64)
+			}
+		}
+	}
+	for _, ri := range p.always {
+		for line := 0; line < n; line++ {
+			set[line*p.words+ri/64] |= 1 << (ri % 64)
+		}
+	}
+	for line := 0; line < n; line++ {
+		row := set[line*p.words : (line+1)*p.words]
+		for w, word := range row {
+			for word != 0 {
+				b := bits.TrailingZeros64(word)
+				word &^= 1 << b
+				ri := w*64 + b
+				fc.current = p.lineMetas[ri]
+				p.lineRules[ri].CheckLine(fc, v, s.idx[line])
+			}
+		}
+	}
+}

@@ -1,0 +1,112 @@
+package checks
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// Registry is an immutable, validated set of rules.
+type Registry struct {
+	rules []Rule
+	byID  map[string]Rule
+}
+
+// NewRegistry validates the rules (unique ids, complete metadata, at least
+// one check method) and keeps them in id order.
+func NewRegistry(rules ...Rule) (*Registry, error) {
+	r := &Registry{byID: make(map[string]Rule, len(rules))}
+	var problems []string
+	for _, rule := range rules {
+		m := rule.Meta()
+		if err := m.validate(); err != nil {
+			problems = append(problems, err.Error())
+			continue
+		}
+		if _, dup := r.byID[m.ID]; dup {
+			problems = append(problems, fmt.Sprintf("rule %q registered twice", m.ID))
+			continue
+		}
+		_, isLine := rule.(LineRule)
+		_, isFile := rule.(FileRule)
+		_, isDiff := rule.(DiffRule)
+		if !isLine && !isFile && !isDiff {
+			problems = append(problems, fmt.Sprintf("rule %q implements none of LineRule, FileRule, DiffRule", m.ID))
+			continue
+		}
+		r.byID[m.ID] = rule
+		r.rules = append(r.rules, rule)
+	}
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("invalid rule registry: %s", strings.Join(problems, "; "))
+	}
+	sort.Slice(r.rules, func(i, j int) bool { return r.rules[i].Meta().ID < r.rules[j].Meta().ID })
+	return r, nil
+}
+
+// Rules returns the rules in id order.
+func (r *Registry) Rules() []Rule { return slices.Clone(r.rules) }
+
+// Lookup finds a rule by id.
+func (r *Registry) Lookup(id string) (Rule, bool) {
+	rule, ok := r.byID[id]
+	return rule, ok
+}
+
+// Families lists the family names in use, sorted.
+func (r *Registry) Families() []string {
+	var fams []string
+	for _, rule := range r.rules {
+		if f := rule.Meta().Family; !slices.Contains(fams, f) {
+			fams = append(fams, f)
+		}
+	}
+	sort.Strings(fams)
+	return fams
+}
+
+// Select keeps the rules named in only (all when empty) and drops those in
+// disable. Names are rule ids or family names; an unknown name is an error
+// so that a typo never silently turns a rule off.
+func (r *Registry) Select(only, disable []string) (*Registry, error) {
+	match := func(names []string) (map[string]bool, error) {
+		set := map[string]bool{}
+		for _, n := range names {
+			n = strings.TrimSpace(n)
+			if n == "" {
+				continue
+			}
+			found := false
+			for _, rule := range r.rules {
+				m := rule.Meta()
+				if m.ID == n || m.Family == n {
+					set[m.ID] = true
+					found = true
+				}
+			}
+			if !found {
+				return nil, fmt.Errorf("unknown rule or family %q (see --list-rules)", n)
+			}
+		}
+		return set, nil
+	}
+	keep, err := match(only)
+	if err != nil {
+		return nil, err
+	}
+	drop, err := match(disable)
+	if err != nil {
+		return nil, err
+	}
+	out := &Registry{byID: map[string]Rule{}}
+	for _, rule := range r.rules {
+		id := rule.Meta().ID
+		if (len(keep) > 0 && !keep[id]) || drop[id] {
+			continue
+		}
+		out.rules = append(out.rules, rule)
+		out.byID[id] = rule
+	}
+	return out, nil
+}
