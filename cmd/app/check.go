@@ -12,7 +12,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/prodready/prodready/internal/checks"
-	"github.com/prodready/prodready/internal/diff"
 	"github.com/prodready/prodready/internal/report"
 	"github.com/prodready/prodready/internal/rules"
 )
@@ -86,7 +85,7 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	defer closeInput()
 
 	engine := rules.NewEngine(reg, cf.workers)
-	res, err := engine.Run(ctx, diff.NewReader(input))
+	res, err := engine.RunDiff(ctx, input)
 	if err != nil {
 		return fail("%s: %v", name, err)
 	}

@@ -1,6 +1,8 @@
 package checks
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -167,37 +169,93 @@ type fileResult struct {
 }
 
 // Run reads every file from src and runs the rules on them concurrently:
-// one goroutine parses while up to Workers goroutines judge the files
-// already parsed, so a large diff streams through in bounded memory.
+// one goroutine reads while up to Workers goroutines judge the files
+// already read, so a large diff streams through in bounded memory.
 func (e *Engine) Run(ctx context.Context, src FileSource) (*Result, error) {
+	return e.run(ctx, func(yield func(unit) bool) error {
+		for i := 0; ; i++ {
+			f, err := src.Next()
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			if !yield(unit{index: i << chunkShift, file: f}) {
+				return nil
+			}
+		}
+	})
+}
+
+// RunDiff reviews the unified diff read from r. A git-style diff is cut
+// into chunks of whole files that the workers parse in parallel (parsing
+// costs as much as judging); any other diff is parsed on one goroutine.
+func (e *Engine) RunDiff(ctx context.Context, r io.Reader) (*Result, error) {
+	br, ok := r.(*bufio.Reader)
+	if !ok || br.Size() < 64<<10 {
+		br = bufio.NewReaderSize(r, 1<<20)
+	}
+	if !diff.IsGitDiff(br) {
+		return e.Run(ctx, diff.NewReader(br))
+	}
+	ch := diff.NewChunker(br, chunkBytes)
+	return e.run(ctx, func(yield func(unit) bool) error {
+		for i := 0; ; i++ {
+			b, err := ch.Next()
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			if err != nil {
+				return fmt.Errorf("read diff: %w", err)
+			}
+			if !yield(unit{index: i << chunkShift, chunk: b}) {
+				return nil
+			}
+		}
+	})
+}
+
+const (
+	chunkBytes = 256 << 10
+	// chunkShift leaves room in a file's index for its position in its
+	// chunk, so that findings sort in diff order.
+	chunkShift = 24
+)
+
+// unit is what a worker takes: one parsed file, or a chunk of diff text
+// holding whole files that the worker parses itself.
+type unit struct {
+	index int
+	file  *diff.File
+	chunk []byte
+}
+
+func (e *Engine) run(ctx context.Context, produce func(yield func(unit) bool) error) (*Result, error) {
 	start := time.Now()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	type job struct {
-		index int
-		file  *diff.File
+	units := make(chan unit, e.opts.Workers)
+	results := make(chan []fileResult, e.opts.Workers)
+	var readErr, parseErr error
+	var errOnce sync.Once
+	fail := func(err error, into *error) {
+		errOnce.Do(func() { *into = err })
+		cancel()
 	}
-	jobs := make(chan job, e.opts.Workers)
-	results := make(chan fileResult, e.opts.Workers)
-	var readErr error
 	go func() {
-		defer close(jobs)
-		for i := 0; ; i++ {
-			f, err := src.Next()
-			if errors.Is(err, io.EOF) {
-				return
-			}
-			if err != nil {
-				readErr = err
-				cancel()
-				return
-			}
+		defer close(units)
+		err := produce(func(u unit) bool {
 			select {
-			case jobs <- job{i, f}:
+			case units <- u:
+				return true
 			case <-ctx.Done():
-				return
+				return false
 			}
+		})
+		if err != nil {
+			fail(err, &readErr)
 		}
 	}()
 	var wg sync.WaitGroup
@@ -206,11 +264,20 @@ func (e *Engine) Run(ctx context.Context, src FileSource) (*Result, error) {
 		go func() {
 			defer wg.Done()
 			var scratch prefilterScratch
-			for j := range jobs {
+			for u := range units {
 				if ctx.Err() != nil {
 					continue
 				}
-				results <- e.checkFile(ctx, j.index, j.file, &scratch)
+				if u.file != nil {
+					results <- []fileResult{e.checkFile(ctx, u.index, u.file, &scratch)}
+					continue
+				}
+				out, err := e.checkChunk(ctx, u, &scratch)
+				if err != nil {
+					fail(err, &parseErr)
+					continue
+				}
+				results <- out
 			}
 		}()
 	}
@@ -221,22 +288,27 @@ func (e *Engine) Run(ctx context.Context, src FileSource) (*Result, error) {
 
 	res := &Result{Stats: Stats{FindingsBySeverity: map[string]int{}}}
 	var observed []fileResult
-	for r := range results {
-		res.Stats.Files++
-		res.Stats.AddedLines += r.added
-		if r.binary {
-			res.Stats.BinaryFiles++
-		}
-		if r.skipped {
-			res.Stats.SkippedFiles++
-		}
-		res.Findings = append(res.Findings, r.findings...)
-		if len(r.obs) > 0 {
-			observed = append(observed, fileResult{index: r.index, path: r.path, obs: r.obs})
+	for batch := range results {
+		for _, r := range batch {
+			res.Stats.Files++
+			res.Stats.AddedLines += r.added
+			if r.binary {
+				res.Stats.BinaryFiles++
+			}
+			if r.skipped {
+				res.Stats.SkippedFiles++
+			}
+			res.Findings = append(res.Findings, r.findings...)
+			if len(r.obs) > 0 {
+				observed = append(observed, fileResult{index: r.index, path: r.path, obs: r.obs})
+			}
 		}
 	}
 	if readErr != nil {
 		return nil, readErr
+	}
+	if parseErr != nil {
+		return nil, parseErr
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("review cancelled: %w", err)
@@ -245,6 +317,21 @@ func (e *Engine) Run(ctx context.Context, src FileSource) (*Result, error) {
 	e.finish(res)
 	res.Stats.DurationMS = time.Since(start).Milliseconds()
 	return res, nil
+}
+
+func (e *Engine) checkChunk(ctx context.Context, u unit, scratch *prefilterScratch) ([]fileResult, error) {
+	r := diff.NewReader(bytes.NewReader(u.chunk))
+	var out []fileResult
+	for j := 0; ; j++ {
+		f, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e.checkFile(ctx, u.index+j, f, scratch))
+	}
 }
 
 func (e *Engine) conclude(observed []fileResult) []Finding {

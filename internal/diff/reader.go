@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	godiff "github.com/sourcegraph/go-diff/diff"
 )
@@ -318,7 +319,9 @@ func convertHunk(gh *godiff.Hunk) (Hunk, error) {
 		NewStart: int(gh.NewStartLine), NewLines: int(gh.NewLines),
 		Section: gh.Section,
 	}
-	body := string(gh.Body)
+	// go-diff hands over a fresh Body per hunk and never touches it again,
+	// so the lines can be substrings of it without a copy of every hunk.
+	body := unsafe.String(unsafe.SliceData(gh.Body), len(gh.Body))
 	hk.Lines = make([]Line, 0, max(hk.OldLines, hk.NewLines)+1)
 	oldNo, newNo := hk.OldStart, hk.NewStart
 	oldSeen, newSeen := 0, 0
