@@ -31,6 +31,9 @@ type Options struct {
 	Workers int
 	// Redact masks secrets in evidence before a finding leaves the engine.
 	Redact func(string) string
+	// ChunkBytes is the size of the pieces a git diff is cut into for
+	// parallel parsing; 0 means 256 KiB.
+	ChunkBytes int
 }
 
 // Engine runs a registry's rules over diffs. It is safe for concurrent use.
@@ -65,6 +68,9 @@ type plan struct {
 func NewEngine(reg *Registry, opts Options) *Engine {
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	if opts.ChunkBytes <= 0 {
+		opts.ChunkBytes = 256 << 10
 	}
 	e := &Engine{reg: reg, opts: opts, plans: map[planKey]*plan{}, diffIdx: map[string]int{}}
 	for i, r := range reg.rules {
@@ -199,7 +205,7 @@ func (e *Engine) RunDiff(ctx context.Context, r io.Reader) (*Result, error) {
 	if !diff.IsGitDiff(br) {
 		return e.Run(ctx, diff.NewReader(br))
 	}
-	ch := diff.NewChunker(br, chunkBytes)
+	ch := diff.NewChunker(br, e.opts.ChunkBytes)
 	return e.run(ctx, func(yield func(unit) bool) error {
 		for i := 0; ; i++ {
 			b, err := ch.Next()
@@ -217,7 +223,6 @@ func (e *Engine) RunDiff(ctx context.Context, r io.Reader) (*Result, error) {
 }
 
 const (
-	chunkBytes = 256 << 10
 	// chunkShift leaves room in a file's index for its position in its
 	// chunk, so that findings sort in diff order.
 	chunkShift = 24

@@ -208,3 +208,40 @@ func TestSelect(t *testing.T) {
 		t.Fatalf("typo accepted: %v", err)
 	}
 }
+
+// TestChunkedParseMatchesSequential cuts a git log -p style diff into tiny
+// chunks and expects exactly what the one-goroutine parse finds.
+func TestChunkedParseMatchesSequential(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 40; i++ {
+		if i%7 == 0 {
+			fmt.Fprintf(&b, "commit %040d\nAuthor: A <a@b>\n\n    message with diff --git inside\n\n", i)
+		}
+		fmt.Fprintf(&b, "diff --git a/d/f%02d.go b/d/f%02d.go\nindex 1..2 100644\n--- a/d/f%02d.go\n+++ b/d/f%02d.go\n@@ -1,2 +1,4 @@\n x\n+// TODO %d\n+open\n close\n", i, i, i, i, i)
+		if i%5 == 0 {
+			fmt.Fprintf(&b, "diff --git a/bin%d.png b/bin%d.png\nindex 1..2 100644\nBinary files a/bin%d.png and b/bin%d.png differ\n", i, i, i, i)
+		}
+	}
+	e, _ := newTestEngine(t, 3)
+	seq, err := e.Run(context.Background(), diff.NewReader(strings.NewReader(b.String())))
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunked := NewEngine(e.Registry(), Options{Workers: 3, ChunkBytes: 300})
+	par, err := chunked.RunDiff(context.Background(), strings.NewReader(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(seq.Findings) != 80 || len(par.Findings) != len(seq.Findings) {
+		t.Fatalf("sequential %d findings, chunked %d (want 80 each)", len(seq.Findings), len(par.Findings))
+	}
+	for i := range seq.Findings {
+		a, c := seq.Findings[i], par.Findings[i]
+		if a.Path != c.Path || a.StartLine != c.StartLine || a.RuleID != c.RuleID || a.Fingerprint != c.Fingerprint {
+			t.Fatalf("finding %d: sequential %+v chunked %+v", i, a, c)
+		}
+	}
+	if seq.Stats.Files != 48 || par.Stats.Files != 48 || par.Stats.BinaryFiles != 8 {
+		t.Errorf("files: sequential %d chunked %d binary %d", seq.Stats.Files, par.Stats.Files, par.Stats.BinaryFiles)
+	}
+}

@@ -43,6 +43,16 @@ func (r *Reader) Next() (*File, error) {
 		fd, trailing, err := r.mfr.ReadFileWithTrailingContent()
 		if err == io.EOF {
 			r.done = true
+			// go-diff gives up on a last file that has only extended
+			// headers (binary, rename, mode change) when other text, such
+			// as a git log -p commit header, precedes it; it hands those
+			// lines back as trailing content, so read them here.
+			if strings.Contains(trailing, "diff --git ") {
+				if f, cerr := convert(&godiff.FileDiff{Extended: strings.Split(trailing, "\n")}); cerr == nil && f != nil {
+					r.files++
+					return f, nil
+				}
+			}
 			if r.files == 0 && strings.TrimSpace(trailing) != "" {
 				return nil, ErrNotADiff
 			}
