@@ -14,8 +14,9 @@ import (
 type HunkView struct {
 	Hunk  *diff.Hunk
 	Lines []diff.Line
-	lang  diff.Language
-	code  []string
+	lang     diff.Language
+	code     []string
+	comments []string
 }
 
 // Code returns line i with comments and the contents of string literals
@@ -30,6 +31,19 @@ func (v *HunkView) Code(i int) string {
 		v.code = MaskCode(v.lang, texts)
 	}
 	return v.code[i]
+}
+
+// commentsMasked is line i with only comments blanked; directives are
+// rare, so it is computed on first use.
+func (v *HunkView) commentsMasked(i int) string {
+	if v.comments == nil {
+		texts := make([]string, len(v.Lines))
+		for j, l := range v.Lines {
+			texts[j] = l.Text
+		}
+		v.comments = MaskComments(v.lang, texts)
+	}
+	return v.comments[i]
 }
 
 // IsAdded reports whether line i is an added line.
@@ -139,19 +153,28 @@ func (fc *FileContext) AddedLines(fn func(v *HunkView, i int)) {
 
 // addedLine returns the text of new-file line n if the diff added it.
 func (fc *FileContext) addedLine(n int) (string, bool) {
+	v, i, ok := fc.lineAt(n)
+	if !ok || v.Lines[i].Kind != diff.Added {
+		return "", false
+	}
+	return v.Lines[i].Text, true
+}
+
+// lineAt finds new-file line n among the lines the diff shows.
+func (fc *FileContext) lineAt(n int) (*HunkView, int, bool) {
 	vs := fc.Views
 	k := sort.Search(len(vs), func(i int) bool {
 		return len(vs[i].Lines) > 0 && vs[i].Lines[len(vs[i].Lines)-1].NewLine >= n
 	})
 	if k == len(vs) {
-		return "", false
+		return nil, 0, false
 	}
 	lines := vs[k].Lines
 	j := sort.Search(len(lines), func(i int) bool { return lines[i].NewLine >= n })
-	if j < len(lines) && lines[j].NewLine == n && lines[j].Kind == diff.Added {
-		return lines[j].Text, true
+	if j < len(lines) && lines[j].NewLine == n {
+		return vs[k], j, true
 	}
-	return "", false
+	return nil, 0, false
 }
 
 func normaliseSpace(s string) string {

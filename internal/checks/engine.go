@@ -12,6 +12,7 @@ import (
 	"math/bits"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -34,7 +35,24 @@ type Options struct {
 	// ChunkBytes is the size of the pieces a git diff is cut into for
 	// parallel parsing; 0 means 256 KiB.
 	ChunkBytes int
+	// Policy applies a repository's configuration; nil means defaults.
+	Policy Policy
 }
+
+// Policy is what a repository's configuration decides during a run.
+type Policy interface {
+	// SkipFile keeps a file out of review (path filters, languages).
+	SkipFile(path string, lang diff.Language) bool
+	// IsTest extends the test-file conventions.
+	IsTest(path string) bool
+	// Adjust overrides a finding's severity; false drops the finding
+	// (outside the rule's paths).
+	Adjust(f *Finding) bool
+}
+
+// nosecFamilies honour the markers of gosec, Bandit and Semgrep, whose
+// rules they overlap.
+var nosecFamilies = map[string]bool{"input-validation": true, "secrets": true, "insecure-defaults": true}
 
 // Engine runs a registry's rules over diffs. It is safe for concurrent use.
 type Engine struct {
@@ -153,6 +171,7 @@ type Stats struct {
 	Files              int            `json:"files"`
 	BinaryFiles        int            `json:"binary_files"`
 	SkippedFiles       int            `json:"skipped_files"`
+	Suppressed         int            `json:"suppressed"`
 	AddedLines         int            `json:"added_lines"`
 	DurationMS         int64          `json:"duration_ms"`
 	FindingsBySeverity map[string]int `json:"findings_by_severity"`
@@ -161,14 +180,18 @@ type Stats struct {
 // Result is the outcome of a run: findings in diff order, then line order.
 type Result struct {
 	Findings []Finding
-	Stats    Stats
+	// Suppressed are findings silenced in the source, in the same order.
+	Suppressed []Finding
+	Stats      Stats
 }
 
 type fileResult struct {
-	index    int
-	path     string
-	findings []Finding
-	obs      map[int]any // registry rule index -> observation
+	index      int
+	path       string
+	findings   []Finding
+	suppressed []Finding
+	fileRules  []Directive // prodready:ignore-file directives, for DiffRule findings
+	obs        map[int]any // registry rule index -> observation
 	added    int
 	binary   bool
 	skipped  bool
@@ -304,8 +327,9 @@ func (e *Engine) run(ctx context.Context, produce func(yield func(unit) bool) er
 				res.Stats.SkippedFiles++
 			}
 			res.Findings = append(res.Findings, r.findings...)
-			if len(r.obs) > 0 {
-				observed = append(observed, fileResult{index: r.index, path: r.path, obs: r.obs})
+			res.Suppressed = append(res.Suppressed, r.suppressed...)
+			if len(r.obs) > 0 || len(r.fileRules) > 0 {
+				observed = append(observed, fileResult{index: r.index, path: r.path, obs: r.obs, fileRules: r.fileRules})
 			}
 		}
 	}
@@ -318,7 +342,9 @@ func (e *Engine) run(ctx context.Context, produce func(yield func(unit) bool) er
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("review cancelled: %w", err)
 	}
-	res.Findings = append(res.Findings, e.conclude(observed)...)
+	concluded, suppressed := e.conclude(observed)
+	res.Findings = append(res.Findings, concluded...)
+	res.Suppressed = append(res.Suppressed, suppressed...)
 	e.finish(res)
 	res.Stats.DurationMS = time.Since(start).Milliseconds()
 	return res, nil
@@ -339,16 +365,17 @@ func (e *Engine) checkChunk(ctx context.Context, u unit, scratch *prefilterScrat
 	}
 }
 
-func (e *Engine) conclude(observed []fileResult) []Finding {
+func (e *Engine) conclude(observed []fileResult) (out, suppressed []Finding) {
 	if len(e.diffIdx) == 0 {
-		return nil
+		return nil, nil
 	}
 	sort.Slice(observed, func(i, j int) bool { return observed[i].index < observed[j].index })
 	pathIndex := make(map[string]int, len(observed))
+	fileDirectives := map[string][]Directive{}
 	for _, o := range observed {
 		pathIndex[o.path] = o.index
+		fileDirectives[o.path] = o.fileRules
 	}
-	var out []Finding
 	ids := make([]string, 0, len(e.diffIdx))
 	for id := range e.diffIdx {
 		ids = append(ids, id)
@@ -382,17 +409,43 @@ func (e *Engine) conclude(observed []fileResult) []Finding {
 			if f.key == "" {
 				f.key = normaliseSpace(f.Evidence)
 			}
+			if e.opts.Policy != nil && !e.opts.Policy.Adjust(&f) {
+				continue
+			}
+			if sup := fileSuppression(fileDirectives[f.Path], f.RuleID); sup != nil {
+				f.Suppression = sup
+				suppressed = append(suppressed, f)
+				continue
+			}
 			out = append(out, f)
 		}
 	}
-	return out
+	return out, suppressed
+}
+
+func fileSuppression(ds []Directive, id string) *Suppression {
+	for _, d := range ds {
+		if d.Covers(id) {
+			return &Suppression{Kind: "file", Reason: d.Reason}
+		}
+	}
+	return nil
 }
 
 // finish orders the findings, masks evidence and assigns fingerprints that
 // survive unrelated edits: they hash the rule, the path and the flagged
 // code, not the line number, plus an occurrence count for repeats.
 func (e *Engine) finish(res *Result) {
-	fs := res.Findings
+	seen := map[string]int{}
+	e.order(res.Findings, seen)
+	e.order(res.Suppressed, seen)
+	for _, f := range res.Findings {
+		res.Stats.FindingsBySeverity[f.Severity.String()]++
+	}
+	res.Stats.Suppressed = len(res.Suppressed)
+}
+
+func (e *Engine) order(fs []Finding, seen map[string]int) {
 	sort.SliceStable(fs, func(i, j int) bool {
 		a, b := &fs[i], &fs[j]
 		if a.fileIndex != b.fileIndex {
@@ -409,7 +462,6 @@ func (e *Engine) finish(res *Result) {
 		}
 		return a.Message < b.Message
 	})
-	seen := map[string]int{}
 	for i := range fs {
 		f := &fs[i]
 		base := f.RuleID + "\x00" + f.Path + "\x00" + f.key
@@ -420,7 +472,6 @@ func (e *Engine) finish(res *Result) {
 		f.Evidence = e.evidence(f.Evidence)
 		f.DocURL = DocBaseURL + f.RuleID
 		f.key = ""
-		res.Stats.FindingsBySeverity[f.Severity.String()]++
 	}
 }
 
@@ -456,11 +507,18 @@ func (e *Engine) checkFile(ctx context.Context, index int, f *diff.File, scratch
 	if f.Class != diff.Source {
 		r.skipped = true
 	}
+	if e.opts.Policy != nil && e.opts.Policy.SkipFile(f.Path(), f.Language) {
+		r.skipped = true
+		return r
+	}
 	p := e.planFor(f.Language, f.Class)
 	if len(p.lineRules) == 0 && len(p.fileRules) == 0 && len(p.diffRules) == 0 {
 		return r
 	}
 	fc := newFileContext(ctx, f)
+	if e.opts.Policy != nil {
+		fc.IsTest = e.opts.Policy.IsTest(f.Path())
+	}
 	for _, v := range fc.Views {
 		if ctx.Err() != nil {
 			return r
@@ -481,11 +539,66 @@ func (e *Engine) checkFile(ctx context.Context, index int, f *diff.File, scratch
 			r.obs[ri] = d
 		}
 	}
-	for i := range fc.findings {
-		fc.findings[i].fileIndex = index
+	r.fileRules = fileDirectives(fc)
+	for _, fd := range fc.findings {
+		fd.fileIndex = index
+		if e.opts.Policy != nil && !e.opts.Policy.Adjust(&fd) {
+			continue
+		}
+		if sup := suppression(fc, r.fileRules, &fd); sup != nil {
+			fd.Suppression = sup
+			r.suppressed = append(r.suppressed, fd)
+			continue
+		}
+		r.findings = append(r.findings, fd)
 	}
-	r.findings = fc.findings
 	return r
+}
+
+// fileDirectives are the prodready:ignore-file directives in the first 10
+// lines of the file, as far as the diff shows them.
+func fileDirectives(fc *FileContext) []Directive {
+	var ds []Directive
+	for _, v := range fc.Views {
+		for i, l := range v.Lines {
+			if l.NewLine > 10 {
+				break
+			}
+			if !strings.Contains(l.Text, "prodready:ignore-file") {
+				continue
+			}
+			if d, ok := DirectiveAt(v, i); ok && d.File {
+				ds = append(ds, d)
+			}
+		}
+	}
+	return ds
+}
+
+// suppression looks for a directive covering f on its line or the line
+// above, then for a file directive, then for a nosec marker.
+func suppression(fc *FileContext, fileDs []Directive, f *Finding) *Suppression {
+	for _, n := range []int{f.StartLine, f.StartLine - 1} {
+		v, i, ok := fc.lineAt(n)
+		if !ok || !strings.Contains(v.Lines[i].Text, "prodready:ignore") {
+			continue
+		}
+		if d, ok := DirectiveAt(v, i); ok && !d.File && d.Covers(f.RuleID) {
+			return &Suppression{Kind: "inline", Reason: d.Reason}
+		}
+	}
+	if s := fileSuppression(fileDs, f.RuleID); s != nil {
+		return s
+	}
+	if nosecFamilies[f.Family] {
+		if v, i, ok := fc.lineAt(f.StartLine); ok {
+			t := v.Lines[i].Text
+			if strings.Contains(t, "nosec") || strings.Contains(t, "nosemgrep") {
+				return &Suppression{Kind: "nosec", Reason: "marked nosec/nosemgrep"}
+			}
+		}
+	}
+	return nil
 }
 
 // runLineRules runs the keyword automaton once over the hunk's added lines

@@ -89,9 +89,20 @@ type Finding struct {
 	Evidence    string `json:"evidence,omitempty"`
 	Fingerprint string `json:"fingerprint"`
 	DocURL      string `json:"doc_url,omitempty"`
+	// Suppression is set on findings silenced in the source; they are
+	// counted and listed apart, never annotated.
+	Suppression *Suppression `json:"suppression,omitempty"`
 
 	fileIndex int
 	// key is the unmasked, whitespace-normalised line the fingerprint is
 	// computed from; it never leaves the process.
 	key string
+}
+
+// Suppression records why a finding was silenced.
+type Suppression struct {
+	// Kind is "inline" (prodready:ignore on or above the line), "file"
+	// (prodready:ignore-file) or "nosec" (a gosec/Bandit/Semgrep marker).
+	Kind   string `json:"kind"`
+	Reason string `json:"reason"`
 }

@@ -56,6 +56,16 @@ func styleFor(lang diff.Language) (commentStyle, bool) {
 // comments and multi-line strings carry over from line to line; a hunk
 // that starts inside one is read as code, which errs toward reporting.
 func MaskCode(lang diff.Language, lines []string) []string {
+	return mask(lang, lines, true)
+}
+
+// MaskComments blanks comments only, keeping string literals, so that a
+// directive can be told apart from text that merely contains its words.
+func MaskComments(lang diff.Language, lines []string) []string {
+	return mask(lang, lines, false)
+}
+
+func mask(lang diff.Language, lines []string, blankStrings bool) []string {
 	st, ok := styleFor(lang)
 	out := make([]string, len(lines))
 	if !ok {
@@ -80,6 +90,11 @@ func MaskCode(lang diff.Language, lines []string) []string {
 				buf[i] = ' '
 			}
 		}
+		blankStr := func(i int) {
+			if blankStrings {
+				blank(i)
+			}
+		}
 		i := 0
 		for i < len(s) {
 			switch state {
@@ -97,8 +112,8 @@ func MaskCode(lang diff.Language, lines []string) []string {
 				continue
 			case inRaw:
 				if st.rawEscapes && s[i] == '\\' && i+1 < len(s) {
-					blank(i)
-					blank(i + 1)
+					blankStr(i)
+					blankStr(i + 1)
 					i += 2
 					continue
 				}
@@ -107,7 +122,7 @@ func MaskCode(lang diff.Language, lines []string) []string {
 					state = inCode
 					continue
 				}
-				blank(i)
+				blankStr(i)
 				i++
 				continue
 			case inTriple:
@@ -116,7 +131,7 @@ func MaskCode(lang diff.Language, lines []string) []string {
 					state = inCode
 					continue
 				}
-				blank(i)
+				blankStr(i)
 				i++
 				continue
 			}
@@ -151,10 +166,10 @@ func MaskCode(lang diff.Language, lines []string) []string {
 				j := i + 1
 				for j < len(s) && s[j] != c {
 					if s[j] == '\\' && j+1 < len(s) {
-						blank(j)
+						blankStr(j)
 						j++
 					}
-					blank(j)
+					blankStr(j)
 					j++
 				}
 				i = j + 1

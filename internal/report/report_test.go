@@ -25,7 +25,12 @@ func sampleResult() *checks.Result {
 			{RuleID: "missing-tests", Family: "tests", Severity: checks.Notice, Path: "dir with space/a,b:c.py", StartLine: 3, EndLine: 9,
 				Title: "No test for a changed file", Message: "50% of lines changed, 100% untested", Fingerprint: "00000000000000ff"},
 		},
-		Stats: checks.Stats{Files: 3, AddedLines: 120, DurationMS: 7, FindingsBySeverity: map[string]int{"failure": 1, "warning": 1, "notice": 1}},
+		Suppressed: []checks.Finding{
+			{RuleID: "go-error-discarded", Family: "error-handling", Severity: checks.Warning, Path: "api/users.go", StartLine: 60, EndLine: 60,
+				Title: "Error discarded", Message: "w.Write returns an error that is assigned to _.", Fingerprint: "1111111111111111",
+				Suppression: &checks.Suppression{Kind: "inline", Reason: "the client is gone; nothing to do"}},
+		},
+		Stats: checks.Stats{Files: 3, AddedLines: 120, DurationMS: 7, Suppressed: 1, FindingsBySeverity: map[string]int{"failure": 1, "warning": 1, "notice": 1}},
 	}
 }
 
@@ -97,7 +102,7 @@ func TestSARIFShape(t *testing.T) {
 		t.Fatalf("version %q runs %d", log.Version, len(log.Runs))
 	}
 	run := log.Runs[0]
-	if len(run.Results) != 3 {
+	if len(run.Results) != 4 {
 		t.Fatalf("%d results", len(run.Results))
 	}
 	for _, r := range run.Results {

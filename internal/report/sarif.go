@@ -62,6 +62,12 @@ type sarifResult struct {
 	Message             sarifText         `json:"message"`
 	Locations           []sarifLocation   `json:"locations"`
 	PartialFingerprints map[string]string `json:"partialFingerprints"`
+	Suppressions        []sarifSuppress   `json:"suppressions,omitempty"`
+}
+
+type sarifSuppress struct {
+	Kind          string `json:"kind"`
+	Justification string `json:"justification"`
 }
 
 type sarifLocation struct {
@@ -102,7 +108,8 @@ func writeSARIF(w io.Writer, res *checks.Result, opts Options) error {
 	}
 	// Every rule that reported must be in the table even if the caller did
 	// not describe it, or code scanning rejects the ruleIndex.
-	for _, f := range res.Findings {
+	all := append(append([]checks.Finding(nil), res.Findings...), res.Suppressed...)
+	for _, f := range all {
 		if _, ok := metas[f.RuleID]; !ok {
 			metas[f.RuleID] = checks.Meta{ID: f.RuleID, Family: f.Family, Title: f.Title, Summary: f.Title, Severity: f.Severity}
 		}
@@ -128,7 +135,7 @@ func writeSARIF(w io.Writer, res *checks.Result, opts Options) error {
 		})
 	}
 	run := sarifRun{Tool: sarifTool{Driver: driver}, Results: []sarifResult{}}
-	for _, f := range res.Findings {
+	for _, f := range all {
 		region := sarifRegion{StartLine: f.StartLine, EndLine: f.EndLine}
 		if f.StartLine == f.EndLine && f.StartColumn > 0 {
 			region.StartColumn, region.EndColumn = f.StartColumn, f.EndColumn
@@ -140,6 +147,7 @@ func writeSARIF(w io.Writer, res *checks.Result, opts Options) error {
 			Message:             sarifText{Text: f.Message},
 			Locations:           []sarifLocation{{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: (&url.URL{Path: f.Path}).EscapedPath()}, Region: region}}},
 			PartialFingerprints: map[string]string{"prodready/v1": f.Fingerprint},
+			Suppressions:        sarifSuppressions(f.Suppression),
 		})
 	}
 	enc := json.NewEncoder(w)
@@ -162,4 +170,13 @@ func ruleName(id string) string {
 		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
 	}
 	return b.String()
+}
+
+// sarifSuppressions marks a finding silenced in the source, which code
+// scanning shows as dismissed rather than open.
+func sarifSuppressions(s *checks.Suppression) []sarifSuppress {
+	if s == nil {
+		return nil
+	}
+	return []sarifSuppress{{Kind: "inSource", Justification: s.Kind + ": " + s.Reason}}
 }

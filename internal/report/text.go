@@ -80,8 +80,11 @@ func Summary(res *checks.Result) string {
 		head = fmt.Sprintf("%d finding%s (%s)", n, plural(n), strings.Join(parts, ", "))
 	}
 	extra := ""
+	if s.Suppressed > 0 {
+		extra += fmt.Sprintf("; %d suppressed", s.Suppressed)
+	}
 	if s.BinaryFiles > 0 || s.SkippedFiles > 0 {
-		extra = fmt.Sprintf("; %d binary and %d generated/vendored file%s skipped", s.BinaryFiles, s.SkippedFiles, plural(s.SkippedFiles))
+		extra += fmt.Sprintf("; %d binary and %d generated/vendored file%s skipped", s.BinaryFiles, s.SkippedFiles, plural(s.SkippedFiles))
 	}
 	return fmt.Sprintf("%s in %d file%s, %d added line%s%s, %d ms", head, s.Files, plural(s.Files), s.AddedLines, plural(s.AddedLines), extra, s.DurationMS)
 }
