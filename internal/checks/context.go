@@ -12,8 +12,8 @@ import (
 // order, with deleted lines left out, so that a rule reads the code as it
 // will be after the merge.
 type HunkView struct {
-	Hunk  *diff.Hunk
-	Lines []diff.Line
+	Hunk     *diff.Hunk
+	Lines    []diff.Line
 	lang     diff.Language
 	code     []string
 	comments []string

@@ -192,9 +192,9 @@ type fileResult struct {
 	suppressed []Finding
 	fileRules  []Directive // prodready:ignore-file directives, for DiffRule findings
 	obs        map[int]any // registry rule index -> observation
-	added    int
-	binary   bool
-	skipped  bool
+	added      int
+	binary     bool
+	skipped    bool
 }
 
 // Run reads every file from src and runs the rules on them concurrently:
