@@ -110,3 +110,31 @@ func (r *Registry) Select(only, disable []string) (*Registry, error) {
 	}
 	return out, nil
 }
+
+// Family returns the family of rule id.
+func (r *Registry) Family(id string) (string, bool) {
+	rule, ok := r.byID[id]
+	if !ok {
+		return "", false
+	}
+	return rule.Meta().Family, true
+}
+
+// IsFamily reports whether name is the family of some rule.
+func (r *Registry) IsFamily(name string) bool {
+	for _, rule := range r.rules {
+		if rule.Meta().Family == name {
+			return true
+		}
+	}
+	return false
+}
+
+// RuleIDs lists the rule ids in order.
+func (r *Registry) RuleIDs() []string {
+	ids := make([]string, len(r.rules))
+	for i, rule := range r.rules {
+		ids[i] = rule.Meta().ID
+	}
+	return ids
+}

@@ -15,9 +15,15 @@ import (
 
 // Parse reads a configuration file. The error, when not nil, is an *Error
 // listing every problem found, not only the first.
-func Parse(src []byte, file string, cat Catalog) (*Config, error) {
+func Parse(src []byte, file string, cat Catalog) (cfg *Config, err error) {
 	ps := newProblems(src)
-	cfg := &Config{}
+	defer func() {
+		if r := recover(); r != nil {
+			ps.add(1, 1, "cannot parse this file (malformed YAML)")
+			cfg, err = nil, ps.err(file)
+		}
+	}()
+	cfg = &Config{}
 	f, err := parser.ParseBytes(src, 0)
 	if err != nil {
 		ps.addYAMLError(err)
@@ -101,7 +107,16 @@ func keyName(mv *ast.MappingValueNode) string {
 // value decodes one node strictly into v, recording any error with its
 // position; decoding node by node is what lets one pass report every
 // problem instead of the first.
-func (d *decoder) value(n ast.Node, v any) bool {
+func (d *decoder) value(n ast.Node, v any) (ok bool) {
+	// go-yaml v1.19.2 panics on some malformed tagged values (found by
+	// FuzzParse); a configuration file must never take the process down.
+	defer func() {
+		if r := recover(); r != nil {
+			l, c := pos(n)
+			d.ps.add(l, c, "cannot read this value (malformed YAML)")
+			ok = false
+		}
+	}()
 	if err := yaml.NodeToValue(n, v, yaml.Strict()); err != nil {
 		d.ps.addYAMLError(err)
 		return false
@@ -184,8 +199,7 @@ func (d *decoder) config(m *ast.MappingNode, cfg *Config) {
 		}
 	}
 	if !seen["version"] {
-		l, c := pos(m)
-		d.ps.add(l, c, "missing 'version: %d' (the schema version this file is written for)", SchemaVersion)
+		d.ps.add(1, 1, "missing 'version: %d' (the schema version this file is written for)", SchemaVersion)
 	}
 }
 
@@ -248,6 +262,12 @@ func (d *decoder) globList(n ast.Node, key string, globs []string) {
 
 var knownLanguages = []string{"go", "python", "javascript", "typescript", "java", "kotlin", "ruby", "php", "csharp", "c", "cpp", "rust", "shell", "yaml", "json", "toml", "xml", "html", "dockerfile", "terraform", "sql", "markdown", "properties", "dotenv"}
 
+var languageAliases = map[string]string{
+	"golang": "go", "py": "python", "python3": "python", "js": "javascript", "node": "javascript",
+	"ts": "typescript", "sh": "shell", "bash": "shell", "yml": "yaml", "c#": "csharp", "c++": "cpp",
+	"docker": "dockerfile", "tf": "terraform", "md": "markdown", "env": "dotenv",
+}
+
 func (d *decoder) languages(n ast.Node, langs map[string]bool) {
 	m, ok := unwrap(n).(*ast.MappingNode)
 	if !ok {
@@ -257,7 +277,11 @@ func (d *decoder) languages(n ast.Node, langs map[string]bool) {
 		k := keyName(mv)
 		if !contains(knownLanguages, k) {
 			l, c := pos(mv.Key)
-			d.ps.add(l, c, "unknown language %q%s", k, suggest(k, knownLanguages))
+			hint := suggest(k, knownLanguages)
+			if alias, ok := languageAliases[strings.ToLower(k)]; ok {
+				hint = fmt.Sprintf(" (did you mean %q?)", alias)
+			}
+			d.ps.add(l, c, "unknown language %q%s", k, hint)
 		}
 	}
 }
