@@ -11,12 +11,17 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/prodready/prodready/internal/aiauthor"
 	"github.com/prodready/prodready/internal/checks"
+	"github.com/prodready/prodready/internal/config"
 	"github.com/prodready/prodready/internal/report"
 	"github.com/prodready/prodready/internal/rules"
 )
 
 type checkFlags struct {
+	configFile string
+	aiAuthored bool
+	gitRange   string
 	format    string
 	failOn    string
 	only      string
@@ -32,7 +37,10 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs.SetOutput(stderr)
 	var cf checkFlags
 	fs.StringVar(&cf.format, "format", "text", "output format: text, json, sarif or github")
-	fs.StringVar(&cf.failOn, "fail-on", "failure", "exit 1 when a finding is at or above: failure, warning, notice or never")
+	fs.StringVar(&cf.failOn, "fail-on", "", "exit 1 when a finding is at or above: failure, warning, notice or never (default: the config's fail_on, else failure)")
+	fs.StringVar(&cf.configFile, "config", "", "configuration file (default: "+config.DefaultPath+" under --repo, when present)")
+	fs.BoolVar(&cf.aiAuthored, "ai-authored", false, "apply the stricter AI-authored profile")
+	fs.StringVar(&cf.gitRange, "range", "", "BASE..HEAD: read the commits in --repo to detect AI authorship (trailers, generated-with lines, branch)")
 	fs.StringVar(&cf.only, "rules", "", "comma-separated rule ids or families to run (default: all)")
 	fs.StringVar(&cf.disable, "disable", "", "comma-separated rule ids or families to skip")
 	fs.StringVar(&cf.repo, "repo", ".", "repository root, for rules that read files of the repository")
@@ -58,21 +66,58 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return fail("%v", err)
 	}
-	threshold, err := parseFailOn(cf.failOn)
+	full, err := rules.Registry()
 	if err != nil {
 		return fail("%v", err)
 	}
-	reg, err := rules.Registry()
-	if err != nil {
-		return fail("%v", err)
-	}
-	reg, err = reg.Select(splitList(cf.only), splitList(cf.disable))
+	reg, err := full.Select(splitList(cf.only), splitList(cf.disable))
 	if err != nil {
 		return fail("%v", err)
 	}
 	if cf.listRules {
 		listRules(stdout, reg)
 		return exitOK
+	}
+
+	fetched, explicit := loadConfig(ctx, cf.configFile, cf.repo, full)
+	switch {
+	case fetched.Status == config.Missing && explicit:
+		return fail("config %s does not exist", fetched.Source)
+	case fetched.Status == config.Unreadable:
+		return fail("%v", fetched.Err)
+	case fetched.Status == config.Invalid:
+		fmt.Fprintln(stderr, fetched.Err)
+		return fail("%s is invalid (app config validate shows the same errors)", fetched.Source)
+	}
+	cfg := fetched.Effective()
+
+	verdict := aiauthor.Verdict{}
+	if cf.gitRange != "" {
+		signals, err := gitSignals(ctx, cf.repo, cf.gitRange)
+		if err != nil {
+			return fail("%v", err)
+		}
+		verdict = aiauthor.Detect(signals, cfg.Profiles.AIAuthored.Detect)
+	}
+	if cf.aiAuthored {
+		verdict.AIAuthored = true
+		verdict.Evidence = append([]string{"--ai-authored was given"}, verdict.Evidence...)
+	}
+	policy := cfg.Policy(full, verdict.AIAuthored)
+	threshold := policy.FailOn
+	if cf.failOn != "" {
+		if threshold, err = parseFailOn(cf.failOn); err != nil {
+			return fail("%v", err)
+		}
+	}
+	var disabled []string
+	for _, id := range reg.RuleIDs() {
+		if !policy.Enabled(id) {
+			disabled = append(disabled, id)
+		}
+	}
+	if reg, err = reg.Select(nil, disabled); err != nil {
+		return fail("%v", err)
 	}
 	if fs.NArg() > 1 {
 		return fail("expected at most one diff file, got %d arguments", fs.NArg())
@@ -84,10 +129,14 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	defer closeInput()
 
-	engine := rules.NewEngine(reg, cf.workers)
+	engine := rules.NewEngineWithPolicy(reg, cf.workers, policy)
 	res, err := engine.RunDiff(ctx, input)
 	if err != nil {
 		return fail("%s: %v", name, err)
+	}
+	res.Stats.AIAuthored, res.Stats.AIEvidence = policy.AIAuthored, verdict.Evidence
+	if fetched.Status == config.Loaded {
+		res.Stats.Config = fetched.Source
 	}
 	metas := make([]checks.Meta, 0, len(reg.Rules()))
 	for _, r := range reg.Rules() {

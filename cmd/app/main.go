@@ -32,6 +32,8 @@ const usage = `prodready reviews pull-request diffs for what AI-written code get
 
 Usage:
   app check [flags] [FILE|-]   review a unified diff (stdin when no file is given)
+  app config validate [FILE]   check a .github/prodready.yml (exit 1 when invalid)
+  app config print [FILE]      show the effective configuration, defaults filled in
   app version                  print the version
 
 Run 'app check -h' for the check flags.
@@ -46,6 +48,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	switch args[0] {
 	case "check":
 		return runCheck(ctx, args[1:], stdin, stdout, stderr)
+	case "config":
+		return runConfig(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "prodready %s\n", buildVersion())
 		return exitOK

@@ -17,7 +17,7 @@ type Directive struct {
 	Column int
 }
 
-var directivePattern = regexp.MustCompile(`prodready:ignore(-file)?(?:[ \t]+([A-Za-z0-9_,\- \t]*?))?(?:[ \t]*--[ \t]*(.*?))?[ \t]*(?:\*/|-->)?[ \t]*$`)
+var directivePattern = regexp.MustCompile(`prodready:ignore(-file)?(?:[ \t]+([A-Za-z0-9_,\- \t]*?))?(?:[ \t]*--[ \t]*(.*?))?[ \t]*$`)
 
 // ParseDirective finds a directive in a source line. The caller decides
 // whether it stands in a comment.
@@ -26,7 +26,10 @@ func ParseDirective(line string) (Directive, bool) {
 	if i < 0 {
 		return Directive{}, false
 	}
-	m := directivePattern.FindStringSubmatch(line[i:])
+	// A block comment's closer is not part of the reason.
+	rest := strings.TrimRight(line[i:], " \t")
+	rest = strings.TrimSuffix(strings.TrimSuffix(rest, "-->"), "*/")
+	m := directivePattern.FindStringSubmatch(rest)
 	if m == nil {
 		return Directive{File: strings.HasPrefix(line[i:], "prodready:ignore-file"), Column: i + 1}, true
 	}

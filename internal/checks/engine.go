@@ -175,6 +175,11 @@ type Stats struct {
 	AddedLines         int            `json:"added_lines"`
 	DurationMS         int64          `json:"duration_ms"`
 	FindingsBySeverity map[string]int `json:"findings_by_severity"`
+	// Set by the caller, not the engine: whether the stricter AI-authored
+	// profile applied and why, and which configuration was used.
+	AIAuthored bool     `json:"ai_authored"`
+	AIEvidence []string `json:"ai_evidence,omitempty"`
+	Config     string   `json:"config,omitempty"`
 }
 
 // Result is the outcome of a run: findings in diff order, then line order.
