@@ -22,14 +22,14 @@ type checkFlags struct {
 	configFile string
 	aiAuthored bool
 	gitRange   string
-	format    string
-	failOn    string
-	only      string
-	disable   string
-	repo      string
-	color     string
-	workers   int
-	listRules bool
+	format     string
+	failOn     string
+	only       string
+	disable    string
+	repo       string
+	color      string
+	workers    int
+	listRules  bool
 }
 
 func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
