@@ -70,6 +70,12 @@ type Reader interface {
 // Fetch reads and parses the configuration at path through r.
 func Fetch(ctx context.Context, r Reader, path, source string, cat Catalog) Fetched {
 	b, err := r.ReadFile(ctx, path)
+	return FromRead(b, err, source, cat)
+}
+
+// FromRead classifies the outcome of reading a configuration file and
+// parses what was read.
+func FromRead(b []byte, err error, source string, cat Catalog) Fetched {
 	switch {
 	case errors.Is(err, ErrNotExist):
 		return Fetched{Status: Missing, Source: source}

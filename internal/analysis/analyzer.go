@@ -1,0 +1,461 @@
+package analysis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/prodready/prodready/internal/aiauthor"
+	"github.com/prodready/prodready/internal/checks"
+	"github.com/prodready/prodready/internal/config"
+	"github.com/prodready/prodready/internal/report"
+	"github.com/prodready/prodready/internal/rules"
+)
+
+// Observer receives what the analysis measures, for metrics.
+type Observer interface {
+	AnalysisDone(conclusion string, elapsed time.Duration)
+	AnnotationsPosted(n int)
+}
+
+// Options configure an Analyzer.
+type Options struct {
+	Factory ClientFactory
+	Logger  *slog.Logger
+	// Workers bounds the engine's goroutines per analysis; 0 = GOMAXPROCS.
+	Workers int
+	// WriteGap spaces consecutive writes to one check run, as GitHub's
+	// best practices ask (about a second between content-creating calls).
+	WriteGap time.Duration
+	Observer Observer
+	Now      func() time.Time
+	// Sleep waits between writes; tests replace it.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// Analyzer reviews pull requests and publishes Check Runs.
+type Analyzer struct {
+	opts Options
+	reg  *checks.Registry
+}
+
+// New builds an Analyzer.
+func New(opts Options) (*Analyzer, error) {
+	if opts.Factory == nil {
+		return nil, errors.New("analysis: a ClientFactory is required")
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Sleep == nil {
+		opts.Sleep = sleep
+	}
+	reg, err := rules.Registry()
+	if err != nil {
+		return nil, fmt.Errorf("analysis: %w", err)
+	}
+	return &Analyzer{opts: opts, reg: reg}, nil
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// annotationBatch is GitHub's cap on annotations per request.
+const annotationBatch = 50
+
+// Analyze reviews job's pull request at its head SHA and publishes the
+// result. It is idempotent: a retried or duplicated job finds the check
+// run it created, skips the annotations already posted and completes it.
+func (a *Analyzer) Analyze(ctx context.Context, job Job) error {
+	start := a.opts.Now()
+	log := a.opts.Logger.With("delivery", job.DeliveryID, "installation", job.InstallationID, "repo", job.Repo.String(), "pr", job.PR, "head_sha", job.HeadSHA, "reason", job.Reason)
+	gh, err := a.opts.Factory.ForInstallation(ctx, job.InstallationID)
+	if err != nil {
+		return fmt.Errorf("client for installation %d: %w", job.InstallationID, err)
+	}
+	pr, err := gh.PullRequest(ctx, job.Repo, job.PR)
+	if err != nil {
+		return fmt.Errorf("get pull %s#%d: %w", job.Repo, job.PR, err)
+	}
+
+	existing, err := gh.FindCheckRun(ctx, job.Repo, job.HeadSHA, CheckRunName)
+	if err != nil {
+		return fmt.Errorf("find check run %s@%s: %w", job.Repo, job.HeadSHA, err)
+	}
+	if stale, why := superseded(pr, job); stale {
+		// The PR moved on: close our run on the old head instead of
+		// leaving it in progress, and analyse nothing.
+		if existing != nil && existing.Status != "completed" {
+			if _, err := gh.UpdateCheckRun(ctx, job.Repo, existing.ID, CheckRunUpdate{
+				Status: "completed", Conclusion: "cancelled", CompletedAt: a.opts.Now(),
+				Output: &CheckRunOutput{Title: "Superseded", Summary: why},
+			}); err != nil {
+				return fmt.Errorf("cancel superseded check run %d: %w", existing.ID, err)
+			}
+		}
+		log.Info("analysis skipped", "why", why)
+		return nil
+	}
+	if existing != nil && existing.Status == "completed" && !job.Force {
+		log.Info("analysis already completed", "check_run", existing.ID)
+		return nil
+	}
+	run := existing
+	if run == nil || run.Status == "completed" {
+		run, err = gh.CreateCheckRun(ctx, job.Repo, CheckRunCreate{
+			Name: CheckRunName, HeadSHA: job.HeadSHA, ExternalID: externalID(job), Status: "in_progress", StartedAt: start,
+			Output: &CheckRunOutput{Title: "Reviewing…", Summary: "prodready is reviewing this pull request."},
+		})
+		if err != nil {
+			return fmt.Errorf("create check run %s@%s: %w", job.Repo, job.HeadSHA, err)
+		}
+	}
+	log = log.With("check_run", run.ID)
+
+	fetched, headConfigProblems, err := a.loadConfig(ctx, gh, job, pr)
+	if err != nil {
+		return err
+	}
+	verdict, err := a.detectAI(ctx, gh, job, pr, fetched.Effective())
+	if err != nil {
+		return err
+	}
+	policy := fetched.Effective().Policy(a.reg, verdict.AIAuthored)
+	res, notAnalysed, err := a.review(ctx, gh, job, policy)
+	if err != nil {
+		return err
+	}
+	res.Stats.AIAuthored, res.Stats.AIEvidence = verdict.AIAuthored, verdict.Evidence
+
+	annotations := a.annotations(res.Findings, policy.MaxAnnotations)
+	annotations = append(headConfigProblems, annotations...)
+	conclusion := conclude(res, policy.FailOn, len(headConfigProblems) > 0)
+	summaryIn := report.SummaryInput{
+		Result: res, Posted: len(annotations) - len(headConfigProblems), Conclusion: conclusion, FailOn: policy.FailOn,
+		AIAuthored: verdict.AIAuthored, AIEvidence: verdict.Evidence, NotAnalysed: notAnalysed,
+	}
+	if fetched.Status == config.Loaded {
+		summaryIn.ConfigSource = fetched.Source
+	}
+	if fetched.Status == config.Invalid {
+		summaryIn.ConfigProblems = fetched.Err.Error()
+	}
+	title := runTitle(res, conclusion)
+
+	// A retried job resumes after the batches GitHub already holds.
+	posted := min(run.AnnotationsCount, len(annotations))
+	for posted < len(annotations) {
+		end := min(posted+annotationBatch, len(annotations))
+		if err := a.opts.Sleep(ctx, a.opts.WriteGap); err != nil {
+			return err
+		}
+		summaryIn.Elapsed = a.opts.Now().Sub(start)
+		if _, err := gh.UpdateCheckRun(ctx, job.Repo, run.ID, CheckRunUpdate{
+			Status: "in_progress",
+			Output: &CheckRunOutput{Title: title, Summary: fmt.Sprintf("Posting annotations: %d of %d.", end, len(annotations)), Annotations: annotations[posted:end]},
+		}); err != nil {
+			return fmt.Errorf("post annotations %d-%d on check run %d: %w", posted+1, end, run.ID, err)
+		}
+		if a.opts.Observer != nil {
+			a.opts.Observer.AnnotationsPosted(end - posted)
+		}
+		posted = end
+	}
+
+	// The PR may have moved on while we worked: say so rather than
+	// publishing a verdict on a head nobody will merge.
+	if latest, err := gh.PullRequest(ctx, job.Repo, job.PR); err == nil {
+		if stale, why := superseded(latest, job); stale {
+			conclusion, title = "cancelled", "Superseded"
+			summaryIn.Conclusion = conclusion
+			why = why + "\n\nThe findings below were computed for this commit before it was superseded.\n\n"
+			summaryIn.Elapsed = a.opts.Now().Sub(start)
+			return a.complete(ctx, gh, job, run, conclusion, title, why+report.CheckRunSummary(summaryIn), start, log)
+		}
+	}
+	if err := a.opts.Sleep(ctx, a.opts.WriteGap); err != nil {
+		return err
+	}
+	summaryIn.Elapsed = a.opts.Now().Sub(start)
+	return a.complete(ctx, gh, job, run, conclusion, title, report.CheckRunSummary(summaryIn), start, log)
+}
+
+func (a *Analyzer) complete(ctx context.Context, gh GitHub, job Job, run *CheckRun, conclusion, title, summary string, start time.Time, log *slog.Logger) error {
+	if _, err := gh.UpdateCheckRun(ctx, job.Repo, run.ID, CheckRunUpdate{
+		Status: "completed", Conclusion: conclusion, CompletedAt: a.opts.Now(),
+		Output: &CheckRunOutput{Title: title, Summary: summary},
+	}); err != nil {
+		return fmt.Errorf("complete check run %d: %w", run.ID, err)
+	}
+	elapsed := a.opts.Now().Sub(start)
+	if a.opts.Observer != nil {
+		a.opts.Observer.AnalysisDone(conclusion, elapsed)
+	}
+	log.Info("analysis completed", "conclusion", conclusion, "elapsed_ms", elapsed.Milliseconds())
+	return nil
+}
+
+func superseded(pr *PullRequest, job Job) (bool, string) {
+	switch {
+	case pr.State == "closed":
+		return true, fmt.Sprintf("Pull request #%d is closed; this commit was not reviewed.", job.PR)
+	case pr.HeadSHA != "" && pr.HeadSHA != job.HeadSHA:
+		return true, fmt.Sprintf("Superseded by a newer push (%s); the review runs on that commit instead.", shortSHA(pr.HeadSHA))
+	}
+	return false, ""
+}
+
+func externalID(job Job) string {
+	return fmt.Sprintf("%s#%d@%s", job.Repo, job.PR, job.HeadSHA)
+}
+
+func shortSHA(s string) string {
+	if len(s) > 7 {
+		return s[:7]
+	}
+	return s
+}
+
+// loadConfig reads the configuration from the base branch, so a pull
+// request cannot weaken the rules that judge it. A transient error is
+// returned (the job retries) rather than judged with defaults. When the PR
+// edits the configuration, the new file is validated and its problems
+// become annotations on it.
+func (a *Analyzer) loadConfig(ctx context.Context, gh GitHub, job Job, pr *PullRequest) (config.Fetched, []Annotation, error) {
+	base := pr.BaseRef
+	if base == "" {
+		base = pr.BaseSHA
+	}
+	source := config.DefaultPath + "@" + base
+	baseBytes, baseErr := repoReader{gh, job.Repo, base}.ReadFile(ctx, config.DefaultPath)
+	fetched := config.FromRead(baseBytes, baseErr, source, a.reg)
+	if fetched.Status == config.Unreadable {
+		return fetched, nil, fmt.Errorf("fetch config %s@%s: %w", job.Repo, base, fetched.Err)
+	}
+	headBytes, headErr := repoReader{gh, job.Repo, job.HeadSHA}.ReadFile(ctx, config.DefaultPath)
+	if headErr == nil && baseErr == nil && string(headBytes) == string(baseBytes) {
+		// The PR leaves the configuration alone: nothing more to say.
+		return fetched, nil, nil
+	}
+	head := config.FromRead(headBytes, headErr, config.DefaultPath, a.reg)
+	var anns []Annotation
+	switch head.Status {
+	case config.Unreadable:
+		return fetched, nil, fmt.Errorf("fetch config %s@%s: %w", job.Repo, job.HeadSHA, head.Err)
+	case config.Invalid:
+		var ce *config.Error
+		if errors.As(head.Err, &ce) {
+			for _, p := range ce.Problems {
+				anns = append(anns, Annotation{
+					Path: config.DefaultPath, StartLine: max(p.Line, 1), EndLine: max(p.Line, 1), Level: "failure",
+					Title: "Invalid prodready configuration", Message: p.Message + "\n\nThis pull request changes " + config.DefaultPath + "; it takes effect once merged, and only if valid.", RawDetails: p.Excerpt,
+				})
+			}
+		}
+	}
+	return fetched, anns, nil
+}
+
+type repoReader struct {
+	gh   GitHub
+	repo Repo
+	ref  string
+}
+
+func (r repoReader) ReadFile(ctx context.Context, path string) ([]byte, error) {
+	b, err := r.gh.FileContent(ctx, r.repo, r.ref, path)
+	if errors.Is(err, ErrNotFound) {
+		return nil, config.ErrNotExist
+	}
+	return b, err
+}
+
+func (a *Analyzer) detectAI(ctx context.Context, gh GitHub, job Job, pr *PullRequest, cfg *config.Config) (aiauthor.Verdict, error) {
+	if cfg.Profiles.AIAuthored.Enabled != nil && !*cfg.Profiles.AIAuthored.Enabled {
+		return aiauthor.Verdict{}, nil
+	}
+	commits, err := gh.PullRequestCommits(ctx, job.Repo, job.PR)
+	if err != nil {
+		return aiauthor.Verdict{}, fmt.Errorf("list commits of %s#%d: %w", job.Repo, job.PR, err)
+	}
+	s := aiauthor.Signals{Title: pr.Title, Body: pr.Body, Branch: pr.HeadRef, Author: pr.Author, Labels: pr.Labels}
+	for _, c := range commits {
+		s.Commits = append(s.Commits, aiauthor.Commit{SHA: c.SHA, Message: c.Message, AuthorLogin: c.AuthorLogin, AuthorEmail: c.AuthorEmail})
+	}
+	return aiauthor.Detect(s, cfg.Profiles.AIAuthored.Detect), nil
+}
+
+// review runs the engine on the PR's diff, or on the files API when
+// GitHub refuses to render a diff that large.
+func (a *Analyzer) review(ctx context.Context, gh GitHub, job Job, policy *config.Policy) (*checks.Result, []string, error) {
+	var disabled []string
+	for _, id := range a.reg.RuleIDs() {
+		if !policy.Enabled(id) {
+			disabled = append(disabled, id)
+		}
+	}
+	reg, err := a.reg.Select(nil, disabled)
+	if err != nil {
+		return nil, nil, fmt.Errorf("select rules: %w", err)
+	}
+	engine := rules.NewEngineWithPolicy(reg, a.opts.Workers, policy)
+
+	rc, err := gh.PullRequestDiff(ctx, job.Repo, job.PR)
+	if err == nil {
+		defer rc.Close()
+		res, err := engine.RunDiff(ctx, rc)
+		if err != nil {
+			return nil, nil, fmt.Errorf("review diff of %s#%d: %w", job.Repo, job.PR, err)
+		}
+		return res, nil, nil
+	}
+	if !errors.Is(err, ErrDiffTooLarge) {
+		return nil, nil, fmt.Errorf("get diff of %s#%d: %w", job.Repo, job.PR, err)
+	}
+	files, err := gh.PullRequestFiles(ctx, job.Repo, job.PR)
+	if err != nil {
+		return nil, nil, fmt.Errorf("list files of %s#%d: %w", job.Repo, job.PR, err)
+	}
+	text, notAnalysed := DiffFromFiles(files)
+	res, err := engine.RunDiff(ctx, strings.NewReader(text))
+	if err != nil {
+		return nil, nil, fmt.Errorf("review files of %s#%d: %w", job.Repo, job.PR, err)
+	}
+	return res, notAnalysed, nil
+}
+
+// DiffFromFiles rebuilds a git diff from the files API's patches; files
+// without a patch are returned as not analysed.
+func DiffFromFiles(files []PullFile) (string, []string) {
+	var b strings.Builder
+	var skipped []string
+	for _, f := range files {
+		if f.Patch == "" {
+			if f.Additions+f.Deletions > 0 || f.Status == "added" || f.Status == "modified" {
+				skipped = append(skipped, f.Filename)
+			}
+			continue
+		}
+		oldName := f.Filename
+		if f.PreviousFilename != "" {
+			oldName = f.PreviousFilename
+		}
+		fmt.Fprintf(&b, "diff --git a/%s b/%s\n", oldName, f.Filename)
+		oldPath, newPath := "a/"+oldName, "b/"+f.Filename
+		switch f.Status {
+		case "added":
+			b.WriteString("new file mode 100644\n")
+			oldPath = "/dev/null"
+		case "removed":
+			b.WriteString("deleted file mode 100644\n")
+			newPath = "/dev/null"
+		case "renamed":
+			fmt.Fprintf(&b, "rename from %s\nrename to %s\n", oldName, f.Filename)
+		}
+		fmt.Fprintf(&b, "--- %s\n+++ %s\n", oldPath, newPath)
+		b.WriteString(f.Patch)
+		if !strings.HasSuffix(f.Patch, "\n") {
+			b.WriteString("\n")
+		}
+	}
+	return b.String(), skipped
+}
+
+// annotations converts findings, most severe first, capped at max.
+func (a *Analyzer) annotations(fs []checks.Finding, limit int) []Annotation {
+	sorted := append([]checks.Finding(nil), fs...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Severity > sorted[j].Severity })
+	if limit >= 0 && len(sorted) > limit {
+		sorted = sorted[:limit]
+	}
+	out := make([]Annotation, 0, len(sorted))
+	for _, f := range sorted {
+		out = append(out, ToAnnotation(f))
+	}
+	return out
+}
+
+// ToAnnotation shapes a finding for the Checks API: titles of at most 255
+// characters, messages of at most 64 KB, columns only on one-line spans.
+func ToAnnotation(f checks.Finding) Annotation {
+	an := Annotation{
+		Path: f.Path, StartLine: f.StartLine, EndLine: max(f.EndLine, f.StartLine), Level: f.Severity.String(),
+		Title:   cut(fmt.Sprintf("%s (%s)", f.Title, f.RuleID), 255),
+		Message: cut(f.Message+"\n\nRule: "+f.DocURL+"\nSilence with a reason: prodready:ignore "+f.RuleID+" -- <why>", 64<<10),
+	}
+	if f.Evidence != "" {
+		an.RawDetails = cut(f.Evidence, 64<<10)
+	}
+	if an.StartLine == an.EndLine && f.StartColumn > 0 {
+		an.StartColumn = f.StartColumn
+		an.EndColumn = max(f.EndColumn, f.StartColumn)
+	}
+	return an
+}
+
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	s = s[:n-len("…")]
+	for !utf8.ValidString(s) {
+		s = s[:len(s)-1]
+	}
+	return s + "…"
+}
+
+// conclude maps findings to a check conclusion: failure when one meets
+// fail_on, neutral when there are findings below it, success otherwise.
+func conclude(res *checks.Result, failOn checks.Severity, configBroken bool) string {
+	if failOn != checks.SeverityNone {
+		for _, f := range res.Findings {
+			if f.Severity >= failOn {
+				return "failure"
+			}
+		}
+	}
+	if len(res.Findings) > 0 || configBroken {
+		return "neutral"
+	}
+	return "success"
+}
+
+func runTitle(res *checks.Result, conclusion string) string {
+	n := len(res.Findings)
+	if n == 0 {
+		return "No findings"
+	}
+	var parts []string
+	for _, sev := range []checks.Severity{checks.Failure, checks.Warning, checks.Notice} {
+		if k := res.Stats.FindingsBySeverity[sev.String()]; k > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", k, sev))
+		}
+	}
+	return fmt.Sprintf("%d finding%s (%s)", n, plural(n), strings.Join(parts, ", "))
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}

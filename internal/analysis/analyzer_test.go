@@ -1,0 +1,315 @@
+package analysis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prodready/prodready/internal/rules"
+)
+
+// keysDiff adds a file with n distinct AWS-shaped access key ids, one per
+// line: a cheap way to get exactly n failure-level findings.
+func keysDiff(n int) string {
+	r := rand.New(rand.NewPCG(1, 2))
+	const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+	var b strings.Builder
+	fmt.Fprintf(&b, "diff --git a/deploy/keys.py b/deploy/keys.py\nnew file mode 100644\n--- /dev/null\n+++ b/deploy/keys.py\n@@ -0,0 +1,%d @@\n", n)
+	for i := 0; i < n; i++ {
+		key := make([]byte, 16)
+		for j := range key {
+			key[j] = alnum[r.IntN(len(alnum))]
+		}
+		fmt.Fprintf(&b, "+KEY_%d = \"AKIA%s\"\n", i, key)
+	}
+	return b.String()
+}
+
+const cleanDiff = `diff --git a/README.md b/README.md
+--- a/README.md
++++ b/README.md
+@@ -1,2 +1,3 @@
+ # Project
++More words about the project.
+ Done.
+`
+
+func newAnalyzer(t *testing.T, gh *fakeGitHub) *Analyzer {
+	t.Helper()
+	a, err := New(Options{Factory: gh, Workers: 2, Sleep: func(context.Context, time.Duration) error { return nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+var job = Job{InstallationID: 1, Repo: Repo{"acme", "shop"}, PR: 7, HeadSHA: "head1", DeliveryID: "d-1", Reason: "pull_request.opened"}
+
+// engineFindings is what app check reports on the same diff.
+func engineFindings(t *testing.T, diff string) []string {
+	t.Helper()
+	reg, err := rules.Registry()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := rules.NewEngine(reg, 2).RunDiff(context.Background(), strings.NewReader(diff))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, f := range res.Findings {
+		out = append(out, fmt.Sprintf("%s:%d %s %s", f.Path, f.StartLine, f.Severity, f.RuleID))
+	}
+	sort.Strings(out)
+	return out
+}
+
+func annotationKeys(as []Annotation) []string {
+	var out []string
+	for _, a := range as {
+		id := a.Title[strings.LastIndex(a.Title, "(")+1 : len(a.Title)-1]
+		out = append(out, fmt.Sprintf("%s:%d %s %s", a.Path, a.StartLine, a.Level, id))
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestAnalyzePostsEveryAnnotationInBatches(t *testing.T) {
+	diff := keysDiff(120)
+	gh := newFake(diff)
+	if err := newAnalyzer(t, gh).Analyze(context.Background(), job); err != nil {
+		t.Fatal(err)
+	}
+	runs := gh.runsFor("head1")
+	if len(runs) != 1 {
+		t.Fatalf("%d check runs, want 1", len(runs))
+	}
+	r := runs[0]
+	want := engineFindings(t, diff)
+	tokens := 0
+	for _, w := range want {
+		if strings.HasSuffix(w, " failure secret-provider-token") {
+			tokens++
+		}
+	}
+	if tokens != 120 {
+		t.Fatalf("engine reports %d token findings on the keys diff, want 120", tokens)
+	}
+	if got := annotationKeys(r.annotations); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("annotations differ from app check:\n%s", strings.Join(got, "\n"))
+	}
+	// create + 3 batches (50, 50, 20 and the missing-tests notice) + completion
+	if r.writes != 5 || r.Status != "completed" || r.Conclusion != "failure" {
+		t.Errorf("writes %d status %s conclusion %s", r.writes, r.Status, r.Conclusion)
+	}
+	if !strings.Contains(r.summary, fmt.Sprintf("**%d findings**", len(want))) || !strings.Contains(r.summary, "secret-provider-token") {
+		t.Errorf("summary:\n%s", r.summary)
+	}
+	for _, a := range r.annotations {
+		if strings.Contains(a.Message, "AKIA") && !strings.Contains(a.RawDetails, "****") {
+			t.Fatalf("annotation leaks a key: %+v", a)
+		}
+		if strings.Contains(a.RawDetails, "AKIA") && !strings.Contains(a.RawDetails, "*") {
+			t.Fatalf("evidence not masked: %q", a.RawDetails)
+		}
+	}
+}
+
+func TestAnalyzeIsIdempotent(t *testing.T) {
+	gh := newFake(keysDiff(60))
+	a := newAnalyzer(t, gh)
+	for i := 0; i < 3; i++ {
+		if err := a.Analyze(context.Background(), job); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runs := gh.runsFor("head1")
+	want := len(engineFindings(t, keysDiff(60)))
+	if len(runs) != 1 || len(runs[0].annotations) != want {
+		t.Fatalf("%d runs, %d annotations; want 1 run with %d", len(runs), len(runs[0].annotations), want)
+	}
+}
+
+func TestAnalyzeResumesAfterAFailedBatch(t *testing.T) {
+	gh := newFake(keysDiff(130))
+	a := newAnalyzer(t, gh)
+	// The first batch lands, the second fails: the job errors and retries.
+	gh.fail("UpdateCheckRun", nil, errors.New("502 bad gateway"))
+	if err := a.Analyze(context.Background(), job); err == nil {
+		t.Fatal("a failed write did not fail the job")
+	}
+	if err := a.Analyze(context.Background(), job); err != nil {
+		t.Fatal(err)
+	}
+	runs := gh.runsFor("head1")
+	if len(runs) != 1 {
+		t.Fatalf("%d runs", len(runs))
+	}
+	seen := map[string]bool{}
+	for _, an := range runs[0].annotations {
+		k := fmt.Sprintf("%s:%d %s", an.Path, an.StartLine, an.Title)
+		if seen[k] {
+			t.Fatalf("annotation %s posted twice", k)
+		}
+		seen[k] = true
+	}
+	if len(seen) != len(engineFindings(t, keysDiff(130))) || runs[0].Conclusion != "failure" {
+		t.Fatalf("%d distinct annotations, conclusion %q", len(seen), runs[0].Conclusion)
+	}
+}
+
+func TestForceCreatesANewRun(t *testing.T) {
+	gh := newFake(cleanDiff)
+	a := newAnalyzer(t, gh)
+	if err := a.Analyze(context.Background(), job); err != nil {
+		t.Fatal(err)
+	}
+	rerun := job
+	rerun.Force = true
+	if err := a.Analyze(context.Background(), rerun); err != nil {
+		t.Fatal(err)
+	}
+	runs := gh.runsFor("head1")
+	if len(runs) != 2 || runs[0].Conclusion != "success" || runs[1].Conclusion != "success" {
+		t.Fatalf("runs after a re-run: %d", len(runs))
+	}
+}
+
+func TestSupersededRunIsCancelled(t *testing.T) {
+	gh := newFake(keysDiff(3))
+	a := newAnalyzer(t, gh)
+	// A run exists in progress for head1 (say, from a crashed attempt),
+	// then the author pushes head2.
+	if _, err := gh.CreateCheckRun(context.Background(), job.Repo, CheckRunCreate{Name: CheckRunName, HeadSHA: "head1", Status: "in_progress"}); err != nil {
+		t.Fatal(err)
+	}
+	gh.pr.HeadSHA = "head2"
+	if err := a.Analyze(context.Background(), job); err != nil {
+		t.Fatal(err)
+	}
+	r := gh.runsFor("head1")[0]
+	if r.Status != "completed" || r.Conclusion != "cancelled" || !strings.Contains(r.summary, "Superseded by a newer push") {
+		t.Fatalf("old run: %s %s %q", r.Status, r.Conclusion, r.summary)
+	}
+	// No run is opened for a head that is already stale.
+	stale := job
+	stale.HeadSHA = "head0"
+	if err := a.Analyze(context.Background(), stale); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(gh.runsFor("head0")); n != 0 {
+		t.Fatalf("%d runs created for a stale head", n)
+	}
+}
+
+func TestDiffTooLargeFallsBackToFiles(t *testing.T) {
+	gh := newFake("")
+	gh.tooLarge = true
+	patch := strings.SplitN(keysDiff(4), "@@ -0,0", 2)[1]
+	gh.files = []PullFile{
+		{Filename: "deploy/keys.py", Status: "added", Additions: 4, Patch: "@@ -0,0" + patch},
+		{Filename: "assets/logo.png", Status: "added", Additions: 0},
+		{Filename: "data/huge.sql", Status: "modified", Additions: 90000},
+	}
+	if err := newAnalyzer(t, gh).Analyze(context.Background(), job); err != nil {
+		t.Fatal(err)
+	}
+	r := gh.runsFor("head1")[0]
+	if len(r.annotations) < 4 || r.Conclusion != "failure" {
+		t.Fatalf("%d annotations, conclusion %s", len(r.annotations), r.Conclusion)
+	}
+	if !strings.Contains(r.summary, "Not analysed") || !strings.Contains(r.summary, "data/huge.sql") {
+		t.Errorf("summary does not list the file without a patch:\n%s", r.summary)
+	}
+}
+
+func TestConfigFromBaseBranch(t *testing.T) {
+	gh := newFake(keysDiff(2))
+	gh.contents["main:.github/prodready.yml"] = "version: 1\nfail_on: never\n"
+	// The PR tries to switch the secrets family off: it must not count.
+	gh.contents["head1:.github/prodready.yml"] = "version: 1\nfamilies:\n  secrets:\n    enabled: false\n"
+	if err := newAnalyzer(t, gh).Analyze(context.Background(), job); err != nil {
+		t.Fatal(err)
+	}
+	r := gh.runsFor("head1")[0]
+	if len(r.annotations) < 2 || r.Conclusion != "neutral" {
+		t.Fatalf("%d annotations, conclusion %s (want 2, neutral under fail_on: never)", len(r.annotations), r.Conclusion)
+	}
+	if !strings.Contains(r.summary, ".github/prodready.yml@main") {
+		t.Errorf("summary does not name the config source:\n%s", r.summary)
+	}
+}
+
+func TestInvalidConfigIsReportedNotFatal(t *testing.T) {
+	gh := newFake(cleanDiff)
+	gh.contents["main:.github/prodready.yml"] = "version: 1\nfail_onn: warning\n"
+	gh.contents["head1:.github/prodready.yml"] = "version: 1\nrules:\n  missing-test: {}\n"
+	if err := newAnalyzer(t, gh).Analyze(context.Background(), job); err != nil {
+		t.Fatal(err)
+	}
+	r := gh.runsFor("head1")[0]
+	if !strings.Contains(r.summary, "Configuration errors") || !strings.Contains(r.summary, `unknown field "fail_onn"`) {
+		t.Errorf("summary lacks the base config's errors:\n%s", r.summary)
+	}
+	if len(r.annotations) != 1 || r.annotations[0].Path != ".github/prodready.yml" || r.annotations[0].StartLine != 3 {
+		t.Fatalf("annotations on the changed config: %+v", r.annotations)
+	}
+	if r.Conclusion != "neutral" {
+		t.Errorf("conclusion %s", r.Conclusion)
+	}
+}
+
+func TestTransientConfigErrorRetriesWithoutVerdict(t *testing.T) {
+	gh := newFake(keysDiff(2))
+	gh.fail("FileContent", errors.New("502 bad gateway"))
+	err := newAnalyzer(t, gh).Analyze(context.Background(), job)
+	if err == nil || !strings.Contains(err.Error(), "fetch config") {
+		t.Fatalf("err = %v", err)
+	}
+	for _, r := range gh.runsFor("head1") {
+		if r.Status == "completed" {
+			t.Fatal("a transient config error produced a completed run")
+		}
+	}
+}
+
+func TestRateLimitIsPassedToTheQueue(t *testing.T) {
+	gh := newFake(cleanDiff)
+	gh.fail("PullRequest", &RetryAfterError{Wait: 90 * time.Second, Err: errors.New("secondary rate limit")})
+	err := newAnalyzer(t, gh).Analyze(context.Background(), job)
+	var ra *RetryAfterError
+	if !errors.As(err, &ra) || ra.Wait != 90*time.Second {
+		t.Fatalf("err = %v, want a RetryAfterError of 90s", err)
+	}
+}
+
+func TestAIAuthoredProfile(t *testing.T) {
+	gh := newFake(cleanDiff)
+	gh.commits = []Commit{{SHA: "abc1234567", Message: "Add README words\n\nCo-authored-by: Claude <noreply@anthropic.com>"}}
+	if err := newAnalyzer(t, gh).Analyze(context.Background(), job); err != nil {
+		t.Fatal(err)
+	}
+	r := gh.runsFor("head1")[0]
+	if !strings.Contains(r.summary, "**AI-authored**: yes") || !strings.Contains(r.summary, "naming claude") {
+		t.Errorf("summary:\n%s", r.summary)
+	}
+}
+
+func TestAnnotationLimits(t *testing.T) {
+	an := ToAnnotation(findingWith(strings.Repeat("t", 400), strings.Repeat("m", 70000), 3, 5, 4))
+	if len(an.Title) > 255 || len(an.Message) > 64<<10 {
+		t.Errorf("title %d message %d", len(an.Title), len(an.Message))
+	}
+	if an.StartColumn != 0 || an.EndColumn != 0 {
+		t.Error("columns on a multi-line annotation")
+	}
+	one := ToAnnotation(findingWith("t", "m", 3, 3, 4))
+	if one.StartColumn != 4 {
+		t.Errorf("single-line annotation lost its column: %+v", one)
+	}
+}
