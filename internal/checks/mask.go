@@ -2,6 +2,7 @@ package checks
 
 import (
 	"strings"
+	"unsafe"
 
 	"github.com/prodready/prodready/internal/diff"
 )
@@ -72,6 +73,35 @@ func mask(lang diff.Language, lines []string, blankStrings bool) []string {
 		copy(out, lines)
 		return out
 	}
+	// Bytes that may open a comment or a string; every other byte of code
+	// is skipped by one table lookup.
+	var special [256]bool
+	for _, open := range st.line {
+		special[open[0]] = true
+	}
+	if st.blockOpen != "" {
+		special[st.blockOpen[0]] = true
+	}
+	for i := 0; i < len(st.quotes); i++ {
+		special[st.quotes[i]] = true
+	}
+	if st.rawQuote != 0 {
+		special[st.rawQuote] = true
+	}
+	if st.tripleQuote {
+		special['"'], special['\''] = true, true
+	}
+	total := 0
+	for _, l := range lines {
+		total += len(l)
+	}
+	// One buffer holds every masked line, so a hunk costs two allocations
+	// however many of its lines change.
+	arena := make([]byte, 0, total)
+	type span struct{ start, end int }
+	spans := make([]span, len(lines))
+	changed := make([]bool, len(lines))
+
 	const (
 		inCode = iota
 		inBlock
@@ -81,73 +111,79 @@ func mask(lang diff.Language, lines []string, blankStrings bool) []string {
 	state := inCode
 	var triple string
 	for li, s := range lines {
-		var buf []byte // allocated on first change
-		blank := func(i int) {
-			if buf == nil {
-				buf = []byte(s)
+		base := len(arena)
+		arena = append(arena, s...)
+		buf := arena[base:]
+		spans[li] = span{base, len(arena)}
+		blankRange := func(from, to int) {
+			for k := from; k < to; k++ {
+				if buf[k] != '\t' {
+					buf[k] = ' '
+				}
 			}
-			if buf[i] != '\t' {
-				buf[i] = ' '
+			if to > from {
+				changed[li] = true
 			}
 		}
-		blankStr := func(i int) {
+		strRange := func(from, to int) {
 			if blankStrings {
-				blank(i)
+				blankRange(from, to)
 			}
 		}
 		i := 0
 		for i < len(s) {
 			switch state {
 			case inBlock:
-				if hasAt(s, i, st.blockClose) {
-					for k := 0; k < len(st.blockClose); k++ {
-						blank(i + k)
-					}
-					i += len(st.blockClose)
-					state = inCode
+				k := strings.Index(s[i:], st.blockClose)
+				if k < 0 {
+					blankRange(i, len(s))
+					i = len(s)
 					continue
 				}
-				blank(i)
-				i++
-				continue
-			case inRaw:
-				if st.rawEscapes && s[i] == '\\' && i+1 < len(s) {
-					blankStr(i)
-					blankStr(i + 1)
-					i += 2
-					continue
-				}
-				if s[i] == st.rawQuote {
-					i++
-					state = inCode
-					continue
-				}
-				blankStr(i)
-				i++
+				blankRange(i, i+k+len(st.blockClose))
+				i += k + len(st.blockClose)
+				state = inCode
 				continue
 			case inTriple:
-				if hasAt(s, i, triple) {
-					i += 3
-					state = inCode
+				k := strings.Index(s[i:], triple)
+				if k < 0 {
+					strRange(i, len(s))
+					i = len(s)
 					continue
 				}
-				blankStr(i)
-				i++
+				strRange(i, i+k)
+				i += k + 3
+				state = inCode
+				continue
+			case inRaw:
+				j := i
+				for j < len(s) && s[j] != st.rawQuote {
+					if st.rawEscapes && s[j] == '\\' && j+1 < len(s) {
+						j++
+					}
+					j++
+				}
+				strRange(i, min(j, len(s)))
+				if j < len(s) {
+					state = inCode
+					j++
+				}
+				i = j
 				continue
 			}
 			c := s[i]
+			if !special[c] {
+				i++
+				continue
+			}
 			if st.blockOpen != "" && hasAt(s, i, st.blockOpen) {
 				state = inBlock
-				for k := 0; k < len(st.blockOpen); k++ {
-					blank(i + k)
-				}
+				blankRange(i, i+len(st.blockOpen))
 				i += len(st.blockOpen)
 				continue
 			}
 			if isLineComment(st, s, i) {
-				for k := i; k < len(s); k++ {
-					blank(k)
-				}
+				blankRange(i, len(s))
 				i = len(s)
 				continue
 			}
@@ -166,19 +202,21 @@ func mask(lang diff.Language, lines []string, blankStrings bool) []string {
 				j := i + 1
 				for j < len(s) && s[j] != c {
 					if s[j] == '\\' && j+1 < len(s) {
-						blankStr(j)
 						j++
 					}
-					blankStr(j)
 					j++
 				}
+				strRange(i+1, min(j, len(s)))
 				i = j + 1
 				continue
 			}
 			i++
 		}
-		if buf != nil {
-			out[li] = string(buf)
+	}
+	masked := unsafe.String(unsafe.SliceData(arena), len(arena))
+	for li, s := range lines {
+		if changed[li] {
+			out[li] = masked[spans[li].start:spans[li].end]
 		} else {
 			out[li] = s
 		}

@@ -57,3 +57,24 @@ func TestIsTestPath(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkMaskCode(b *testing.B) {
+	lines := make([]string, 0, 200)
+	for i := 0; i < 40; i++ {
+		lines = append(lines,
+			`	rows, err := db.Query("SELECT id, name FROM users WHERE org = $1", orgID) // load users`,
+			`	if err != nil {`,
+			`		return nil, fmt.Errorf("query users of %s: %w", orgID, err)`,
+			`	}`,
+			`	/* block comment */ defer rows.Close()`)
+	}
+	n := 0
+	for _, l := range lines {
+		n += len(l) + 1
+	}
+	b.SetBytes(int64(n))
+	b.ReportAllocs()
+	for b.Loop() {
+		MaskCode(diff.Go, lines)
+	}
+}
