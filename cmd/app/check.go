@@ -110,13 +110,11 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			return fail("%v", err)
 		}
 	}
-	var disabled []string
-	for _, id := range reg.RuleIDs() {
-		if !policy.Enabled(id) {
-			disabled = append(disabled, id)
-		}
+	configured, err := rules.Build(policy)
+	if err != nil {
+		return fail("%v", err)
 	}
-	if reg, err = reg.Select(nil, disabled); err != nil {
+	if reg, err = configured.Select(splitList(cf.only), splitList(cf.disable)); err != nil {
 		return fail("%v", err)
 	}
 	if fs.NArg() > 1 {

@@ -307,15 +307,9 @@ func (a *Analyzer) detectAI(ctx context.Context, gh GitHub, job Job, pr *PullReq
 // review runs the engine on the PR's diff, or on the files API when
 // GitHub refuses to render a diff that large.
 func (a *Analyzer) review(ctx context.Context, gh GitHub, job Job, policy *config.Policy) (*checks.Result, []string, error) {
-	var disabled []string
-	for _, id := range a.reg.RuleIDs() {
-		if !policy.Enabled(id) {
-			disabled = append(disabled, id)
-		}
-	}
-	reg, err := a.reg.Select(nil, disabled)
+	reg, err := rules.Build(policy)
 	if err != nil {
-		return nil, nil, fmt.Errorf("select rules: %w", err)
+		return nil, nil, fmt.Errorf("build rules: %w", err)
 	}
 	engine := rules.NewEngineWithPolicy(reg, a.opts.Workers, policy)
 

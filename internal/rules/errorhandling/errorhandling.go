@@ -16,10 +16,25 @@ import (
 // Family is the Meta.Family of every rule in this package.
 const Family = "error-handling"
 
-// Rules returns the rules of this family.
-func Rules() []checks.Rule {
+// Options are what a repository's configuration may set for this family.
+type Options struct {
+	// AllowCalls are calls whose discarded error is fine, as written at the
+	// call site ("logger.Sync") or by name alone ("Sync").
+	AllowCalls []string
+}
+
+// Rules returns the rules of this family with default options.
+func Rules() []checks.Rule { return RulesWith(Options{}) }
+
+// RulesWith returns the rules of this family configured by opts.
+func RulesWith(opts Options) []checks.Rule {
+	discarded := newGoErrorDiscarded()
+	discarded.allow = map[string]bool{}
+	for _, c := range opts.AllowCalls {
+		discarded.allow[c] = true
+	}
 	return []checks.Rule{
-		newGoErrorDiscarded(),
+		discarded,
 		newGoErrorUnhandledBranch(),
 		newPyBareExcept(),
 		newPyExceptSilent(),

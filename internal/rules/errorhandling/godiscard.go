@@ -13,10 +13,14 @@ import (
 // call assigned to the blank identifier. A bare call statement whose
 // results are all dropped is out of reach: only type information tells
 // whether it returns an error.
-type goErrorDiscarded struct{ checks.Described }
+type goErrorDiscarded struct {
+	checks.Described
+	// allow holds the configured allow_calls.
+	allow map[string]bool
+}
 
 func newGoErrorDiscarded() *goErrorDiscarded {
-	return &goErrorDiscarded{checks.Described{M: checks.Meta{
+	return &goErrorDiscarded{Described: checks.Described{M: checks.Meta{
 		ID:        "go-error-discarded",
 		Family:    Family,
 		Title:     "Go error discarded with _",
@@ -90,6 +94,9 @@ func (r *goErrorDiscarded) check(fc *checks.FileContext, v *checks.HunkView, i i
 	name := cc.callee
 	if cc.recv != "" {
 		name = cc.recv + "." + cc.callee
+	}
+	if r.allow[name] || r.allow[cc.callee] {
+		return false
 	}
 	if r.deferred(v, i, code, k) {
 		if cc.callee == "Rollback" {

@@ -106,3 +106,30 @@ func TestRuleEdgeCases(t *testing.T) {
 		})
 	}
 }
+
+func TestAllowCallsOption(t *testing.T) {
+	src := "diff --git a/a.go b/a.go\nnew file mode 100644\n--- /dev/null\n+++ b/a.go\n@@ -0,0 +1,5 @@\n+package a\n+func f() {\n+\t_ = logger.Sync()\n+\t_ = conn.SetDeadline(t)\n+}\n"
+	count := func(opts Options) int {
+		reg, err := checks.NewRegistry(RulesWith(opts)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := checks.NewEngine(reg, checks.Options{Workers: 1}).RunDiff(context.Background(), strings.NewReader(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, f := range res.Findings {
+			if f.RuleID == "go-error-discarded" {
+				n++
+			}
+		}
+		return n
+	}
+	if n := count(Options{}); n != 2 {
+		t.Fatalf("default: %d findings, want 2", n)
+	}
+	if n := count(Options{AllowCalls: []string{"logger.Sync", "SetDeadline"}}); n != 0 {
+		t.Fatalf("with allow_calls: %d findings, want 0", n)
+	}
+}
