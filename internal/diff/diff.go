@@ -1,6 +1,12 @@
 // Package diff turns unified diffs (git diff, git log -p, GitHub's .diff media
 // type) into files, hunks and lines with exact new-file line numbers. It knows
 // nothing about GitHub, HTTP or rules: both the CLI and the App feed it bytes.
+//
+// File header names are decoded by sourcegraph/go-diff. Hunk bodies are read
+// here, by the line counts of their @@ headers as git apply does: go-diff
+// ends a hunk at the first line that does not look like a body line, which
+// misreads a deleted "-- comment" followed by an added "++i" as a new file
+// header and glues a format-patch signature onto the last line.
 package diff
 
 // LineKind says which side of the diff a line belongs to.
