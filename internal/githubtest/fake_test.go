@@ -1,0 +1,279 @@
+package githubtest
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+type collector struct {
+	mu   sync.Mutex
+	errs []error
+}
+
+func (c *collector) add(err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.errs = append(c.errs, err)
+}
+
+func (c *collector) all() []error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]error(nil), c.errs...)
+}
+
+func newCollecting(t *testing.T) (*Server, *collector) {
+	c := &collector{}
+	return NewWithOptions(t, Options{OnViolation: c.add}), c
+}
+
+func do(t *testing.T, s *Server, method, path, token string, body any, hdr ...string) (*http.Response, []byte) {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, s.URL()+strings.TrimPrefix(path, "/"), rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", token)
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	resp, err := s.Client().Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, b
+}
+
+func TestSpecLoadTime(t *testing.T) {
+	start := time.Now()
+	if _, err := loadValidator(DefaultSpecPath()); err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(start)
+	t.Logf("trimmed OpenAPI description loaded in %s", took)
+	// The aim is < 100 ms; the bound is loose so slow CI machines do not flake.
+	if took > 2*time.Second {
+		t.Errorf("loading the trimmed description took %s", took)
+	}
+}
+
+func annotation(level string) map[string]any {
+	return map[string]any{"path": "a.go", "start_line": 1, "end_line": 1, "annotation_level": level, "message": "m"}
+}
+
+func TestValidationRejectsWhatGitHubRejects(t *testing.T) {
+	sha := FakeSHA("head")
+	tooMany := make([]map[string]any, 51)
+	for i := range tooMany {
+		tooMany[i] = annotation("warning")
+	}
+	cases := []struct {
+		name string
+		body map[string]any
+		want string
+	}{
+		{"51 annotations", map[string]any{"name": "prodready", "head_sha": sha, "output": map[string]any{"title": "t", "summary": "s", "annotations": tooMany}}, "maximum number of items is 50"},
+		{"bad level", map[string]any{"name": "prodready", "head_sha": sha, "output": map[string]any{"title": "t", "summary": "s", "annotations": []any{annotation("error")}}}, "annotation_level"},
+		{"missing head_sha", map[string]any{"name": "prodready"}, "head_sha"},
+		{"summary too long", map[string]any{"name": "prodready", "head_sha": sha, "output": map[string]any{"title": "t", "summary": strings.Repeat("x", 65536)}}, "summary"},
+		{"bad status", map[string]any{"name": "prodready", "head_sha": sha, "status": "done"}, "status"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s, c := newCollecting(t)
+			s.AddPull("o/r", PullRequest{Number: 1, HeadSHA: sha})
+			tok := s.IssueToken(1)
+			resp, _ := do(t, s, "POST", "/repos/o/r/check-runs", "token "+tok, tc.body)
+			errs := c.all()
+			if len(errs) == 0 {
+				t.Fatalf("no violation reported (status %d)", resp.StatusCode)
+			}
+			if !strings.Contains(errs[0].Error(), tc.want) {
+				t.Errorf("violation %q does not mention %q", errs[0], tc.want)
+			}
+			if resp.StatusCode != http.StatusUnprocessableEntity && resp.StatusCode != http.StatusCreated {
+				t.Errorf("status %d", resp.StatusCode)
+			}
+			if resp.StatusCode == http.StatusCreated && tc.name != "bad status" {
+				t.Errorf("the fake accepted what GitHub refuses")
+			}
+		})
+	}
+}
+
+func TestValidRequestsPassAndSubdirectoryContentsRoute(t *testing.T) {
+	s, c := newCollecting(t)
+	s.SetFile("o/r", "main", "dir/sub/.prodready.yml", []byte("fail_on: high\n"))
+	tok := "token " + s.IssueToken(7)
+	resp, body := do(t, s, "GET", "/repos/o/r/contents/dir/sub/.prodready.yml?ref=main", tok, nil)
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d: %s", resp.StatusCode, body)
+	}
+	resp, _ = do(t, s, "GET", "/repos/o/r/contents/dir?ref=main", tok, nil)
+	if resp.StatusCode != 200 {
+		t.Fatalf("directory listing status %d", resp.StatusCode)
+	}
+	resp, _ = do(t, s, "GET", "/repos/o/r/contents/nope.yml", tok, nil)
+	if resp.StatusCode != 404 {
+		t.Fatalf("missing file status %d", resp.StatusCode)
+	}
+	if errs := c.all(); len(errs) != 0 {
+		t.Fatalf("valid requests reported: %v", errs)
+	}
+	// A path the App must never call is a violation even when well formed.
+	do(t, s, "DELETE", "/repos/o/r/contents/x", tok, nil)
+	if len(c.all()) == 0 {
+		t.Fatal("an operation outside the description was not reported")
+	}
+}
+
+func signJWT(t *testing.T, key *rsa.PrivateKey, iss int64, iat, exp time.Time) string {
+	t.Helper()
+	enc := base64.RawURLEncoding
+	h := enc.EncodeToString([]byte(`{"alg":"RS256","typ":"JWT"}`))
+	c := enc.EncodeToString([]byte(fmt.Sprintf(`{"iss":"%d","iat":%d,"exp":%d}`, iss, iat.Unix(), exp.Unix())))
+	sum := sha256.Sum256([]byte(h + "." + c))
+	sig, err := rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, sum[:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h + "." + c + "." + enc.EncodeToString(sig)
+}
+
+func TestAccessTokensVerifyTheJWT(t *testing.T) {
+	s, c := newCollecting(t)
+	app := s.App()
+	now := time.Now()
+	good := signJWT(t, app.Key, app.ID, now.Add(-30*time.Second), now.Add(2*time.Minute))
+	resp, body := do(t, s, "POST", "/app/installations/9/access_tokens", "Bearer "+good, nil)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("good JWT: status %d: %s", resp.StatusCode, body)
+	}
+	var tok struct {
+		Token     string    `json:"token"`
+		ExpiresAt time.Time `json:"expires_at"`
+	}
+	if err := json.Unmarshal(body, &tok); err != nil || !strings.HasPrefix(tok.Token, "ghs_") || tok.ExpiresAt.Before(now.Add(59*time.Minute)) {
+		t.Fatalf("token answer %s (%v)", body, err)
+	}
+	if r, _ := do(t, s, "GET", "/repos/o/r/pulls", "token "+tok.Token, nil); r.StatusCode != 404 {
+		t.Errorf("issued token not accepted: %d", r.StatusCode)
+	}
+	if len(c.all()) != 0 {
+		t.Fatalf("violations: %v", c.all())
+	}
+
+	block, _ := pem.Decode(GenerateKey(t))
+	other, _ := x509.ParsePKCS1PrivateKey(block.Bytes)
+	bad := map[string]string{
+		"other key": signJWT(t, other, app.ID, now, now.Add(time.Minute)),
+		"other app": signJWT(t, app.Key, app.ID+1, now, now.Add(time.Minute)),
+		"expired":   signJWT(t, app.Key, app.ID, now.Add(-10*time.Minute), now.Add(-time.Minute)),
+		"too long":  signJWT(t, app.Key, app.ID, now, now.Add(30*time.Minute)),
+		"not a JWT": "abc",
+		"tampered":  good[:len(good)-4] + "AAAA",
+	}
+	for name, jwt := range bad {
+		before := len(c.all())
+		resp, _ := do(t, s, "POST", "/app/installations/9/access_tokens", "Bearer "+jwt, nil)
+		if resp.StatusCode != http.StatusUnauthorized || len(c.all()) == before {
+			t.Errorf("%s: status %d, violation reported %v", name, resp.StatusCode, len(c.all()) > before)
+		}
+	}
+}
+
+func TestFaultScripts(t *testing.T) {
+	s, _ := newCollecting(t)
+	s.AddPull("o/r", PullRequest{Number: 1, Diff: "diff --git a/x b/x\n"})
+	tok := "token " + s.IssueToken(1)
+	s.Inject(Route("GET /repos/{owner}/{repo}/pulls/{pull_number}").Accept("diff"), DiffTooLarge())
+	s.Inject(Route("GET /repos/{owner}/{repo}/pulls/{pull_number}"), BadGateway(), SecondaryLimit(3*time.Second))
+
+	statuses := func(accept string) int {
+		r, _ := do(t, s, "GET", "/repos/o/r/pulls/1", tok, nil, "Accept", accept)
+		return r.StatusCode
+	}
+	if got := statuses("application/vnd.github.v3.diff"); got != 406 {
+		t.Errorf("diff: %d, want 406", got)
+	}
+	if got := statuses("application/vnd.github.v3+json"); got != 502 {
+		t.Errorf("first json: %d, want 502", got)
+	}
+	r, _ := do(t, s, "GET", "/repos/o/r/pulls/1", tok, nil)
+	if r.StatusCode != 403 || r.Header.Get("Retry-After") != "3" {
+		t.Errorf("secondary limit: %d Retry-After %q", r.StatusCode, r.Header.Get("Retry-After"))
+	}
+	if got := statuses("application/vnd.github.v3.diff"); got != 200 {
+		t.Errorf("after the script: %d, want 200", got)
+	}
+	reqs := s.Requests()
+	if len(reqs) != 4 || reqs[0].Fault != "406 too_large" || reqs[3].Fault != "" || reqs[3].Auth != "token" {
+		t.Errorf("request log %+v", reqs)
+	}
+	for _, r := range reqs {
+		if strings.Contains(fmt.Sprint(r), "ghs_") {
+			t.Errorf("request log holds a token: %+v", r)
+		}
+	}
+
+	s.Inject(Route("/repos/{owner}/{repo}/pulls/{pull_number}"), ConnReset())
+	req, _ := http.NewRequest("GET", s.URL()+"repos/o/r/pulls/1", nil)
+	req.Header.Set("Authorization", tok)
+	tr := &http.Transport{DisableKeepAlives: true}
+	if resp, err := (&http.Client{Transport: tr}).Do(req); err == nil {
+		resp.Body.Close()
+		t.Errorf("connection reset answered %d", resp.StatusCode)
+	}
+}
+
+func TestPaginationAndCaps(t *testing.T) {
+	s, c := newCollecting(t)
+	files := make([]File, 3100)
+	for i := range files {
+		files[i] = File{Filename: fmt.Sprintf("f%04d.go", i), Additions: 1, Patch: "@@ -0,0 +1 @@\n+x"}
+	}
+	s.AddPull("o/r", PullRequest{Number: 2, Files: files})
+	tok := "token " + s.IssueToken(1)
+	resp, body := do(t, s, "GET", "/repos/o/r/pulls/2/files?per_page=100&page=30", tok, nil)
+	var got []map[string]any
+	_ = json.Unmarshal(body, &got)
+	if len(got) != 100 || strings.Contains(resp.Header.Get("Link"), `rel="next"`) {
+		t.Errorf("page 30: %d files, Link %q", len(got), resp.Header.Get("Link"))
+	}
+	resp, _ = do(t, s, "GET", "/repos/o/r/pulls/2/files?per_page=100", tok, nil)
+	if !strings.Contains(resp.Header.Get("Link"), "page=2") {
+		t.Errorf("page 1 Link %q", resp.Header.Get("Link"))
+	}
+	if len(c.all()) != 0 {
+		t.Fatal(c.all())
+	}
+}

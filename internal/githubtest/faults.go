@@ -1,0 +1,257 @@
+package githubtest
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Fault replaces (or delays) the fake's answer to one matching request.
+type Fault struct {
+	// Status, when non-zero, is answered instead of the real response.
+	Status int
+	// Header is added to the faulty answer.
+	Header http.Header
+	// Body is the answer's JSON body; empty means GitHub's usual error body
+	// for Status.
+	Body string
+	// Delay holds the answer back (the request's context still cancels it);
+	// with Status zero the real response follows the delay.
+	Delay time.Duration
+	// Reset hijacks the connection and closes it without answering, as a
+	// proxy dropping the connection would.
+	Reset bool
+	// name labels the fault in the request log.
+	name string
+}
+
+func (f Fault) String() string {
+	if f.name != "" {
+		return f.name
+	}
+	switch {
+	case f.Reset:
+		return "reset"
+	case f.Status != 0:
+		return strconv.Itoa(f.Status)
+	default:
+		return "delay " + f.Delay.String()
+	}
+}
+
+// StatusFault answers code with GitHub's generic error body.
+func StatusFault(code int) Fault { return Fault{Status: code} }
+
+// BadGateway, ServiceUnavailable and GatewayTimeout are what GitHub's edge
+// answers during incidents and deploys.
+func BadGateway() Fault         { return Fault{Status: http.StatusBadGateway} }
+func ServiceUnavailable() Fault { return Fault{Status: http.StatusServiceUnavailable} }
+func GatewayTimeout() Fault     { return Fault{Status: http.StatusGatewayTimeout} }
+
+// SecondaryLimit is GitHub's 403 for secondary (abuse) rate limits. A zero
+// retryAfter leaves the Retry-After header out.
+func SecondaryLimit(retryAfter time.Duration) Fault {
+	f := Fault{
+		Status: http.StatusForbidden,
+		Body:   errorBody("You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", docsSecondary),
+		name:   "secondary-limit",
+	}
+	if retryAfter > 0 {
+		f.Header = http.Header{"Retry-After": {strconv.Itoa(int(retryAfter / time.Second))}}
+	}
+	return f
+}
+
+// TooManyRequests is a 429 with Retry-After, which GitHub also sends for
+// secondary limits.
+func TooManyRequests(retryAfter time.Duration) Fault {
+	return Fault{
+		Status: http.StatusTooManyRequests,
+		Header: http.Header{"Retry-After": {strconv.Itoa(int(retryAfter / time.Second))}},
+		Body:   errorBody("You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", docsSecondary),
+		name:   "429",
+	}
+}
+
+// PrimaryLimit is GitHub's 403 when the hourly quota is spent.
+func PrimaryLimit(reset time.Time) Fault {
+	return Fault{
+		Status: http.StatusForbidden,
+		Header: http.Header{
+			"X-Ratelimit-Limit":     {"5000"},
+			"X-Ratelimit-Remaining": {"0"},
+			"X-Ratelimit-Used":      {"5000"},
+			"X-Ratelimit-Reset":     {strconv.FormatInt(reset.Unix(), 10)},
+			"X-Ratelimit-Resource":  {"core"},
+		},
+		Body: errorBody("API rate limit exceeded for installation.", docsPrimary),
+		name: "primary-limit",
+	}
+}
+
+// DiffTooLarge is GitHub's 406 for a diff beyond 300 files or 20,000 lines.
+func DiffTooLarge() Fault {
+	b, _ := json.Marshal(map[string]any{
+		"message":           "Sorry, the diff exceeded the maximum number of files (300). Consider using 'List pull requests files' API or locally cloning the repository instead.",
+		"errors":            []map[string]string{{"resource": "PullRequest", "field": "diff", "code": "too_large"}},
+		"documentation_url": "https://docs.github.com/rest/pulls/pulls#list-pull-requests-files",
+	})
+	return Fault{Status: http.StatusNotAcceptable, Body: string(b), name: "406 too_large"}
+}
+
+// Unprocessable is a 422 validation failure, e.g. on a check run update.
+func Unprocessable(message string) Fault {
+	return Fault{Status: http.StatusUnprocessableEntity, Body: errorBody(message, "https://docs.github.com/rest/checks/runs#update-a-check-run"), name: "422"}
+}
+
+// Delay holds the real answer back by d.
+func Delay(d time.Duration) Fault { return Fault{Delay: d} }
+
+// ConnReset drops the connection without an answer.
+func ConnReset() Fault { return Fault{Reset: true} }
+
+// Times repeats f n times, for bursts.
+func Times(n int, f Fault) []Fault {
+	out := make([]Fault, n)
+	for i := range out {
+		out[i] = f
+	}
+	return out
+}
+
+const (
+	docsSecondary = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits"
+	docsPrimary   = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-primary-rate-limits"
+)
+
+func errorBody(message, docs string) string {
+	b, _ := json.Marshal(map[string]string{"message": message, "documentation_url": docs})
+	return string(b)
+}
+
+// Matcher selects the requests a fault applies to.
+type Matcher func(*http.Request) bool
+
+// Route matches "METHOD /path/template" (or "/path/template" for any
+// method); "{name}" matches one path segment and "{name...}" the rest.
+func Route(pattern string) Matcher {
+	method, path, found := strings.Cut(pattern, " ")
+	if !found {
+		method, path = "", pattern
+	}
+	want := strings.Split(strings.Trim(path, "/"), "/")
+	return func(r *http.Request) bool {
+		if method != "" && !strings.EqualFold(method, r.Method) {
+			return false
+		}
+		return matchSegments(want, strings.Split(strings.Trim(r.URL.Path, "/"), "/"))
+	}
+}
+
+func matchSegments(want, got []string) bool {
+	for i, w := range want {
+		if strings.HasPrefix(w, "{") && strings.HasSuffix(w, "...}") {
+			return i < len(got)
+		}
+		if i >= len(got) {
+			return false
+		}
+		if strings.HasPrefix(w, "{") && strings.HasSuffix(w, "}") {
+			if got[i] == "" {
+				return false
+			}
+			continue
+		}
+		if w != got[i] {
+			return false
+		}
+	}
+	return len(want) == len(got)
+}
+
+// Accept narrows m to requests whose Accept header contains substr, e.g.
+// "diff" for the diff media type of GET /repos/{o}/{r}/pulls/{n}.
+func (m Matcher) Accept(substr string) Matcher {
+	return func(r *http.Request) bool {
+		return m(r) && strings.Contains(r.Header.Get("Accept"), substr)
+	}
+}
+
+type injection struct {
+	match  Matcher
+	faults []Fault
+}
+
+// Inject scripts faults for requests matching m: each matching request
+// consumes the next fault, and once they are used up the fake answers
+// normally again. Injections are consulted in the order they were added.
+func (s *Server) Inject(m Matcher, faults ...Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.injections = append(s.injections, &injection{match: m, faults: faults})
+}
+
+func (s *Server) nextFault(r *http.Request) (Fault, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, in := range s.injections {
+		if len(in.faults) == 0 || !in.match(r) {
+			continue
+		}
+		f := in.faults[0]
+		in.faults = in.faults[1:]
+		return f, true
+	}
+	return Fault{}, false
+}
+
+// applyFault answers r with f; handled is false when the real handler
+// should still run (a pure delay). A reset logs entry itself and returns
+// status -1.
+func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f Fault, entry Request) (status int, handled bool) {
+	if f.Delay > 0 {
+		t := time.NewTimer(f.Delay)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			return 499, true
+		case <-s.closing:
+			return 499, true
+		}
+	}
+	if f.Reset {
+		// Log before closing: the client sees the reset at once and a
+		// test may read the log before this handler would return.
+		s.log(entry)
+		hj, ok := w.(http.Hijacker)
+		if !ok {
+			s.violation(fmt.Errorf("githubtest: connection reset needs an http.Hijacker"))
+			return 0, true
+		}
+		conn, _, err := hj.Hijack()
+		if err == nil {
+			conn.Close()
+		}
+		return -1, true
+	}
+	if f.Status == 0 {
+		return 0, false
+	}
+	for k, vs := range f.Header {
+		for _, v := range vs {
+			w.Header().Add(k, v)
+		}
+	}
+	body := f.Body
+	if body == "" {
+		body = errorBody(http.StatusText(f.Status), "https://docs.github.com/rest")
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(f.Status)
+	_, _ = w.Write([]byte(body))
+	return f.Status, true
+}
