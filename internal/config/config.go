@@ -5,7 +5,10 @@
 // Catalog, so it depends on neither the engine nor any rule family.
 package config
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // DefaultPath is where the App and the CLI look for the configuration.
 const DefaultPath = ".github/prodready.yml"
@@ -150,4 +153,20 @@ func (s RuleSettings) usedOptions() []string {
 
 func ownersText(opt string) string {
 	return strings.Join(optionOwners[opt], " or ")
+}
+
+// PatternKeywords are the literals the engine searches for before running
+// a secret pattern's regex: its keywords, else the regex's literal prefix.
+func PatternKeywords(p SecretPattern) []string {
+	if len(p.Keywords) > 0 {
+		return p.Keywords
+	}
+	re, err := regexp.Compile(p.Regex)
+	if err != nil {
+		return nil
+	}
+	if prefix, _ := re.LiteralPrefix(); len(prefix) >= 3 {
+		return []string{prefix}
+	}
+	return nil
 }

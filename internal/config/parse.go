@@ -363,6 +363,9 @@ func (d *decoder) settings(n ast.Node, owner string, s RuleSettings) {
 		} else if _, err := regexp.Compile(p.Regex); err != nil {
 			l, c := pos(field(pn, "regex"))
 			d.ps.add(l, c, "invalid regex for secret pattern %q: %v", p.ID, simplifyRegexErr(err))
+		} else if len(PatternKeywords(p)) == 0 {
+			l, c := pos(pn)
+			d.ps.add(l, c, "secret pattern %q needs keywords: its regex starts with no literal of 3 or more characters to search for", p.ID)
 		}
 		if p.Entropy < 0 || p.Entropy > 8 {
 			l, c := pos(field(pn, "entropy"))

@@ -3,6 +3,7 @@
 package rules
 
 import (
+	"regexp"
 	"slices"
 
 	"github.com/prodready/prodready/internal/checks"
@@ -18,6 +19,7 @@ import (
 type options struct {
 	allowCalls    []string
 	minLogicLines *int
+	secrets       secrets.Options
 }
 
 // assemble builds every rule with opts; the suppression-directive rule
@@ -30,7 +32,7 @@ func assemble(opts options) []checks.Rule {
 	all := slices.Concat(
 		errorhandling.RulesWith(errorhandling.Options{AllowCalls: opts.allowCalls}),
 		inputvalidation.Rules(),
-		secrets.Rules(),
+		secrets.RulesWith(opts.secrets),
 		[]checks.Rule{missing},
 	)
 	ids := make([]string, len(all))
@@ -52,10 +54,7 @@ func Registry() (*checks.Registry, error) {
 // Build returns the rules a repository's resolved configuration asks for:
 // options set, disabled rules left out.
 func Build(p *config.Policy) (*checks.Registry, error) {
-	all := assemble(options{
-		allowCalls:    p.Options("go-error-discarded").AllowCalls,
-		minLogicLines: p.Options("missing-tests").MinLogicLines,
-	})
+	all := assemble(optionsOf(p))
 	enabled := all[:0]
 	for _, r := range all {
 		if p.Enabled(r.Meta().ID) {
@@ -71,7 +70,32 @@ func NewEngine(reg *checks.Registry, workers int) *checks.Engine {
 }
 
 // NewEngineWithPolicy returns an engine that applies a repository's
-// resolved configuration.
-func NewEngineWithPolicy(reg *checks.Registry, workers int, policy checks.Policy) *checks.Engine {
-	return checks.NewEngine(reg, checks.Options{Workers: workers, Redact: secrets.Redact, Policy: policy})
+// resolved configuration, masking its own token formats too.
+func NewEngineWithPolicy(reg *checks.Registry, workers int, policy *config.Policy) *checks.Engine {
+	return checks.NewEngine(reg, checks.Options{Workers: workers, Redact: secrets.RedactWith(optionsOf(policy).secrets), Policy: policy})
+}
+
+// optionsOf reads the rule options out of a resolved configuration. The
+// configuration was validated, so its regular expressions compile.
+func optionsOf(p *config.Policy) options {
+	sec := p.Options("secret-provider-token")
+	o := options{
+		allowCalls:    p.Options("go-error-discarded").AllowCalls,
+		minLogicLines: p.Options("missing-tests").MinLogicLines,
+	}
+	if len(sec.Allow) > 0 {
+		o.secrets.Allow = config.AllowMatcher(sec.Allow)
+	}
+	for _, sp := range sec.Patterns {
+		re, err := regexp.Compile(sp.Regex)
+		if err != nil {
+			continue
+		}
+		sev, err := checks.ParseSeverity(sp.Severity)
+		if err != nil {
+			sev = checks.Failure
+		}
+		o.secrets.Patterns = append(o.secrets.Patterns, secrets.Pattern{ID: sp.ID, Regex: re, Keywords: config.PatternKeywords(sp), MinEntropy: sp.Entropy, Severity: sev})
+	}
+	return o
 }

@@ -25,10 +25,13 @@ func credentialKeywordList() []string {
 	return out
 }
 
-type hardcodedCredentialRule struct{ checks.Described }
+type hardcodedCredentialRule struct {
+	checks.Described
+	allow func(string) bool
+}
 
 func newHardcodedCredentialRule() *hardcodedCredentialRule {
-	return &hardcodedCredentialRule{checks.Described{M: checks.Meta{
+	return &hardcodedCredentialRule{Described: checks.Described{M: checks.Meta{
 		ID:       "secret-hardcoded-credential",
 		Family:   family,
 		Title:    "Hard-coded credential",
@@ -81,6 +84,9 @@ func (r *hardcodedCredentialRule) CheckLine(fc *checks.FileContext, v *checks.Hu
 	found := false
 	var spans []span
 	collect := func(h credHit) {
+		if r.allow != nil && h.start >= 0 && h.end <= len(line) && h.start < h.end && r.allow(line[h.start:h.end]) {
+			return
+		}
 		spans = append(spans, span{start: h.start, end: h.end})
 		if !found || rank(h) > rank(best) {
 			best, found = h, true

@@ -24,6 +24,11 @@ type provider struct {
 	// gluedAfter is a word the token may follow directly: Telegram's API
 	// URLs read /bot<token>/.
 	gluedAfter string
+	// custom marks a format from the repository's configuration, judged by
+	// minEntropy and reported at severity instead of the built-in checks.
+	custom     bool
+	minEntropy float64
+	severity   checks.Severity
 }
 
 var providers = []*provider{
@@ -87,16 +92,21 @@ var providerKeywords = []string{
 // forEachProviderToken calls fn for every token of a known format in s, in
 // provider order, until fn returns false.
 func forEachProviderToken(s string, fn func(p *provider, start, end int) bool) {
+	forEachToken(providers, s, fn)
+}
+
+// forEachToken is forEachProviderToken over a given list of formats.
+func forEachToken(list []*provider, s string, fn func(p *provider, start, end int) bool) {
 	// Which bytes occur in s: a literal with a byte that does not occur is
 	// rejected without searching, which skips nearly all of them.
 	var present [256]bool
 	for i := 0; i < len(s); i++ {
 		present[s[i]] = true
 	}
-	for _, p := range providers {
+	for _, p := range list {
 		hit := false
 		for _, l := range p.lits {
-			if present[l[0]] && present[l[1]] && present[l[len(l)-1]] && strings.Contains(s, l) {
+			if len(l) >= 2 && present[l[0]] && present[l[1]] && present[l[len(l)-1]] && strings.Contains(s, l) || len(l) == 1 && present[l[0]] {
 				hit = true
 				break
 			}
@@ -156,16 +166,21 @@ func nearWord(v *checks.HunkView, i int, word string, radius int) bool {
 	return false
 }
 
-type providerTokenRule struct{ checks.Described }
+type providerTokenRule struct {
+	checks.Described
+	// list is the built-in formats plus the configured ones.
+	list  []*provider
+	allow func(string) bool
+}
 
 func newProviderTokenRule() *providerTokenRule {
-	return &providerTokenRule{checks.Described{M: checks.Meta{
+	return &providerTokenRule{list: append([]*provider(nil), providers...), allow: func(string) bool { return false }, Described: checks.Described{M: checks.Meta{
 		ID:       "secret-provider-token",
 		Family:   family,
 		Title:    "Provider API token committed",
 		Summary:  "An API token of a known provider (AWS, GitHub, Slack, Stripe, OpenAI, …) is committed in the diff.",
 		Severity: checks.Failure,
-		Keywords: providerKeywords,
+		Keywords: append([]string(nil), providerKeywords...),
 		Classes:  scanClasses,
 	}}}
 }
@@ -177,9 +192,16 @@ func (r *providerTokenRule) CheckLine(fc *checks.FileContext, v *checks.HunkView
 	}
 	var found *provider
 	var spans []span
-	forEachProviderToken(line, func(p *provider, start, end int) bool {
+	forEachToken(r.list, line, func(p *provider, start, end int) bool {
 		tok := line[start:end]
-		if p.awsExample && strings.HasSuffix(tok, "EXAMPLE") || looksFakeToken(tok) {
+		if r.allow(tok) {
+			return true
+		}
+		if p.custom {
+			if entropy(tok) < p.minEntropy {
+				return true
+			}
+		} else if p.awsExample && strings.HasSuffix(tok, "EXAMPLE") || looksFakeToken(tok) {
 			return true
 		}
 		if p.near != "" {
@@ -205,6 +227,19 @@ func (r *providerTokenRule) CheckLine(fc *checks.FileContext, v *checks.HunkView
 }
 
 func providerFinding(fc *checks.FileContext, v *checks.HunkView, i int, p *provider, evidence string) checks.Finding {
+	if p.custom {
+		sev := p.severity
+		if sev == checks.SeverityNone {
+			sev = checks.Failure
+		}
+		return checks.Finding{
+			StartLine: v.Lines[i].NewLine,
+			Severity:  pathSeverity(sev, fc.Path()),
+			Message: "A token of this organisation's " + p.name + " format is committed here. Revoke it now (it is in the history) " +
+				"and load it at run time from the environment or a secret manager.",
+			Evidence: evidence,
+		}
+	}
 	return checks.Finding{
 		StartLine: v.Lines[i].NewLine,
 		Severity:  pathSeverity(checks.Failure, fc.Path()),

@@ -26,6 +26,25 @@ func Redact(s string) string {
 	return applySpans(s, spans)
 }
 
+// RedactWith is Redact that also masks the configured token formats.
+func RedactWith(opts Options) func(string) string {
+	if len(opts.Patterns) == 0 {
+		return Redact
+	}
+	return func(s string) string {
+		spans := secretSpans(s, nil)
+		for _, p := range opts.Patterns {
+			for _, m := range p.Regex.FindAllStringIndex(s, -1) {
+				spans = append(spans, span{start: m[0], end: m[1]})
+			}
+		}
+		if len(spans) == 0 {
+			return s
+		}
+		return applySpans(s, spans)
+	}
+}
+
 // secretSpans appends the spans of every secret recognised in s. It is
 // deliberately more generous than the rules: it masks the placeholders-free
 // tokens a rule may have judged fake, and Twilio or Mailgun shapes without

@@ -5,6 +5,7 @@ package secrets
 
 import (
 	"path"
+	"regexp"
 	"strings"
 
 	"github.com/prodready/prodready/internal/checks"
@@ -13,12 +14,47 @@ import (
 
 const family = "secrets"
 
-// Rules returns the rules of this family.
-func Rules() []checks.Rule {
+// Options are what a repository's configuration may set for this family.
+type Options struct {
+	// Allow reports values that are never findings (known test keys).
+	Allow func(value string) bool
+	// Patterns are the organisation's own token formats, reported by
+	// secret-provider-token.
+	Patterns []Pattern
+}
+
+// Pattern is an organisation-specific token format.
+type Pattern struct {
+	ID       string
+	Regex    *regexp.Regexp
+	Keywords []string
+	// MinEntropy (bits per character) keeps low-entropy matches quiet.
+	MinEntropy float64
+	Severity   checks.Severity
+}
+
+// Rules returns the rules of this family with default options.
+func Rules() []checks.Rule { return RulesWith(Options{}) }
+
+// RulesWith returns the rules of this family configured by opts.
+func RulesWith(opts Options) []checks.Rule {
+	allow := opts.Allow
+	if allow == nil {
+		allow = func(string) bool { return false }
+	}
+	tokens := newProviderTokenRule()
+	tokens.allow = allow
+	for _, pt := range opts.Patterns {
+		p := &provider{name: pt.ID, lits: pt.Keywords, re: pt.Regex, minEntropy: pt.MinEntropy, severity: pt.Severity, custom: true}
+		tokens.list = append(tokens.list, p)
+		tokens.M.Keywords = append(tokens.M.Keywords, pt.Keywords...)
+	}
+	credential := newHardcodedCredentialRule()
+	credential.allow = allow
 	return []checks.Rule{
-		newProviderTokenRule(),
+		tokens,
 		newPrivateKeyRule(),
-		newHardcodedCredentialRule(),
+		credential,
 		newEnvFileRule(),
 	}
 }
