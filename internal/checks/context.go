@@ -97,10 +97,19 @@ func newFileContext(ctx context.Context, f *diff.File) *FileContext {
 	fc.Views = make([]*HunkView, len(f.Hunks))
 	for i := range f.Hunks {
 		h := &f.Hunks[i]
-		lines := make([]diff.Line, 0, len(h.Lines))
-		for _, l := range h.Lines {
-			if l.Kind != diff.Deleted {
-				lines = append(lines, l)
+		// A hunk without deleted lines (every line of a new file) is its
+		// own new-file side: share it rather than copy it.
+		lines := h.Lines
+		for k, l := range h.Lines {
+			if l.Kind == diff.Deleted {
+				lines = make([]diff.Line, k, len(h.Lines))
+				copy(lines, h.Lines[:k])
+				for _, l := range h.Lines[k:] {
+					if l.Kind != diff.Deleted {
+						lines = append(lines, l)
+					}
+				}
+				break
 			}
 		}
 		fc.Views[i] = &HunkView{Hunk: h, Lines: lines, lang: f.Language}

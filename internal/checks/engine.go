@@ -234,7 +234,7 @@ func (e *Engine) RunDiff(ctx context.Context, r io.Reader) (*Result, error) {
 		return e.Run(ctx, diff.NewReader(br))
 	}
 	ch := diff.NewChunker(br, e.opts.ChunkBytes)
-	return e.run(ctx, func(yield func(unit) bool) error {
+	return e.runChunks(ctx, ch, func(yield func(unit) bool) error {
 		for i := 0; ; i++ {
 			b, err := ch.Next()
 			if errors.Is(err, io.EOF) {
@@ -265,6 +265,11 @@ type unit struct {
 }
 
 func (e *Engine) run(ctx context.Context, produce func(yield func(unit) bool) error) (*Result, error) {
+	return e.runChunks(ctx, nil, produce)
+}
+
+// runChunks is run; ch, when not nil, takes parsed chunks back for reuse.
+func (e *Engine) runChunks(ctx context.Context, ch *diff.Chunker, produce func(yield func(unit) bool) error) (*Result, error) {
 	start := time.Now()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -306,6 +311,9 @@ func (e *Engine) run(ctx context.Context, produce func(yield func(unit) bool) er
 					continue
 				}
 				out, err := e.checkChunk(ctx, u, &scratch)
+				if ch != nil {
+					ch.Recycle(u.chunk)
+				}
 				if err != nil {
 					fail(err, &parseErr)
 					continue

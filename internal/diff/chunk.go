@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"sync"
 )
 
 var gitFileHeader = []byte("diff --git ")
@@ -26,6 +27,17 @@ type Chunker struct {
 	target int
 	carry  []byte // the file header line that opened the next chunk
 	done   bool
+	// free holds chunks handed back by Recycle, so that a long diff reuses
+	// a few buffers instead of allocating one per chunk.
+	free sync.Pool
+}
+
+// Recycle returns a chunk whose contents are no longer referenced (the
+// parser copies line texts out of it).
+func (c *Chunker) Recycle(b []byte) {
+	if cap(b) >= c.target {
+		c.free.Put(b[:0])
+	}
 }
 
 // NewChunker splits the diff read from br.
@@ -43,7 +55,10 @@ func (c *Chunker) Next() ([]byte, error) {
 		}
 		return nil, io.EOF
 	}
-	buf := make([]byte, 0, c.target+c.target/4)
+	buf, _ := c.free.Get().([]byte)
+	if buf == nil {
+		buf = make([]byte, 0, c.target+c.target/4)
+	}
 	buf = append(buf, c.carry...)
 	c.carry = nil
 	atLineStart := true

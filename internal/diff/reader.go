@@ -49,10 +49,10 @@ type span struct{ start, end int }
 // NewReader reads a unified diff from r.
 func NewReader(r io.Reader) *Reader {
 	size := 256 << 10
-	// A small in-memory input (a test, a single-file diff) needs no more
-	// buffer than its own size.
-	if l, ok := r.(interface{ Len() int }); ok && l.Len() < size {
-		size = max(l.Len(), 16)
+	// An in-memory input (a test, a chunk of a larger diff) is copied
+	// through the buffer at memory speed: a small one is plenty.
+	if l, ok := r.(interface{ Len() int }); ok {
+		size = max(min(l.Len(), 64<<10), 16)
 	}
 	src := &countingReader{r: r}
 	return &Reader{src: src, br: bufio.NewReaderSize(src, size)}
