@@ -109,9 +109,8 @@ func (e *Engine) planFor(lang diff.Language, class diff.Class) *plan {
 	if p, ok := e.plans[key]; ok {
 		return p
 	}
-	p := &plan{}
-	patternIndex := map[string]int{}
-	var patterns []string
+	kw := e.reg.keywordIndex()
+	p := &plan{matcher: kw.matcher, patternRule: make([][]int, len(kw.patterns))}
 	for i, r := range e.reg.rules {
 		m := r.Meta()
 		if !m.AppliesTo(lang, class) {
@@ -125,14 +124,7 @@ func (e *Engine) planFor(lang diff.Language, class diff.Class) *plan {
 				p.always = append(p.always, idx)
 			}
 			for _, k := range m.Keywords {
-				lk := asciiLower(k)
-				pi, ok := patternIndex[lk]
-				if !ok {
-					pi = len(patterns)
-					patternIndex[lk] = pi
-					patterns = append(patterns, lk)
-					p.patternRule = append(p.patternRule, nil)
-				}
+				pi := kw.index[asciiLower(k)]
 				if n := len(p.patternRule[pi]); n == 0 || p.patternRule[pi][n-1] != idx {
 					p.patternRule[pi] = append(p.patternRule[pi], idx)
 				}
@@ -147,11 +139,6 @@ func (e *Engine) planFor(lang diff.Language, class diff.Class) *plan {
 		}
 	}
 	p.words = (len(p.lineRules) + 63) / 64
-	if len(patterns) > 0 {
-		b := ahocorasick.NewAhoCorasickBuilder(ahocorasick.Opts{AsciiCaseInsensitive: true, MatchKind: ahocorasick.StandardMatch, DFA: true})
-		m := b.Build(patterns)
-		p.matcher = &m
-	}
 	e.plans[key] = p
 	return p
 }

@@ -5,12 +5,52 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+
+	ahocorasick "github.com/petar-dambovaliev/aho-corasick"
 )
 
 // Registry is an immutable, validated set of rules.
 type Registry struct {
 	rules []Rule
 	byID  map[string]Rule
+	// keywords is built on first use: one automaton over every line rule's
+	// keywords, shared by every engine and language, because building it
+	// costs far more than a small diff takes to review.
+	keywords     *keywordIndex
+	keywordsOnce sync.Once
+}
+
+// keywordIndex is the prefilter automaton and its pattern numbering.
+type keywordIndex struct {
+	matcher  *ahocorasick.AhoCorasick
+	patterns []string
+	index    map[string]int
+}
+
+func (r *Registry) keywordIndex() *keywordIndex {
+	r.keywordsOnce.Do(func() {
+		kw := &keywordIndex{index: map[string]int{}}
+		for _, rule := range r.rules {
+			if _, ok := rule.(LineRule); !ok {
+				continue
+			}
+			for _, k := range rule.Meta().Keywords {
+				lk := asciiLower(k)
+				if _, seen := kw.index[lk]; !seen {
+					kw.index[lk] = len(kw.patterns)
+					kw.patterns = append(kw.patterns, lk)
+				}
+			}
+		}
+		if len(kw.patterns) > 0 {
+			b := ahocorasick.NewAhoCorasickBuilder(ahocorasick.Opts{AsciiCaseInsensitive: true, MatchKind: ahocorasick.StandardMatch, DFA: true})
+			m := b.Build(kw.patterns)
+			kw.matcher = &m
+		}
+		r.keywords = kw
+	})
+	return r.keywords
 }
 
 // NewRegistry validates the rules (unique ids, complete metadata, at least
