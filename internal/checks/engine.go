@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	ahocorasick "github.com/petar-dambovaliev/aho-corasick"
 
@@ -257,6 +258,10 @@ func (e *Engine) run(ctx context.Context, produce func(yield func(unit) bool) er
 
 // runChunks is run; ch, when not nil, takes parsed chunks back for reuse.
 func (e *Engine) runChunks(ctx context.Context, ch *diff.Chunker, produce func(yield func(unit) bool) error) (*Result, error) {
+	recycle := func([]byte) {}
+	if ch != nil {
+		recycle = ch.Recycle
+	}
 	start := time.Now()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -297,10 +302,7 @@ func (e *Engine) runChunks(ctx context.Context, ch *diff.Chunker, produce func(y
 					results <- []fileResult{e.checkFile(ctx, u.index, u.file, &scratch)}
 					continue
 				}
-				out, err := e.checkChunk(ctx, u, &scratch)
-				if ch != nil {
-					ch.Recycle(u.chunk)
-				}
+				out, err := e.checkChunk(ctx, u, &scratch, recycle)
 				if err != nil {
 					fail(err, &parseErr)
 					continue
@@ -350,19 +352,29 @@ func (e *Engine) runChunks(ctx context.Context, ch *diff.Chunker, produce func(y
 	return res, nil
 }
 
-func (e *Engine) checkChunk(ctx context.Context, u unit, scratch *prefilterScratch) ([]fileResult, error) {
+// checkChunk parses a whole chunk before judging it, so that the chunk's
+// bytes can be recycled while the rules run (the parser copies the text).
+func (e *Engine) checkChunk(ctx context.Context, u unit, scratch *prefilterScratch, recycle func([]byte)) ([]fileResult, error) {
 	r := diff.NewReader(bytes.NewReader(u.chunk))
-	var out []fileResult
-	for j := 0; ; j++ {
+	var files []*diff.File
+	for {
 		f, err := r.Next()
 		if errors.Is(err, io.EOF) {
-			return out, nil
+			break
 		}
 		if err != nil {
+			recycle(u.chunk)
 			return nil, err
 		}
+		files = append(files, f)
+	}
+	recycle(u.chunk)
+	out := make([]fileResult, 0, len(files))
+	for j, f := range files {
+		files[j] = nil
 		out = append(out, e.checkFile(ctx, u.index+j, f, scratch))
 	}
+	return out, nil
 }
 
 func (e *Engine) conclude(observed []fileResult) (out, suppressed []Finding) {
@@ -495,7 +507,7 @@ func (e *Engine) evidence(s string) string {
 type prefilterScratch struct {
 	buf    []byte
 	starts []int
-	idx    []int
+	toView []int
 	bits   []uint64
 }
 
@@ -608,38 +620,72 @@ func (e *Engine) runLineRules(fc *FileContext, p *plan, v *HunkView, s *prefilte
 	if len(p.lineRules) == 0 {
 		return
 	}
-	s.buf, s.starts, s.idx = s.buf[:0], s.starts[:0], s.idx[:0]
-	for i, l := range v.Lines {
-		if l.Kind != diff.Added {
+	hunk := v.Hunk.Lines
+	// starts[k] is where hunk line k begins in the text the automaton
+	// reads; toView[k] is its index in v, or -1 when it was not added.
+	s.starts, s.toView = s.starts[:0], s.toView[:0]
+	added := 0
+	vi := 0
+	for _, l := range hunk {
+		if l.Kind == diff.Deleted {
+			s.toView = append(s.toView, -1)
 			continue
 		}
-		s.starts = append(s.starts, len(s.buf))
-		s.idx = append(s.idx, i)
-		s.buf = append(s.buf, l.Text...)
-		s.buf = append(s.buf, '\n')
+		if l.Kind == diff.Added {
+			s.toView = append(s.toView, vi)
+			added++
+		} else {
+			s.toView = append(s.toView, -1)
+		}
+		vi++
 	}
-	n := len(s.idx)
-	if n == 0 {
+	if added == 0 {
 		return
 	}
+	text := v.Hunk.Text
+	if text == "" || len(hunk) > 0 && !sameBacking(text, hunk) {
+		// Hunks built without the parser's shared text: join the lines.
+		s.buf = s.buf[:0]
+		for _, l := range hunk {
+			s.buf = append(s.buf, l.Text...)
+		}
+		text = string(s.buf)
+	}
+	off := 0
+	for _, l := range hunk {
+		s.starts = append(s.starts, off)
+		off += len(l.Text)
+	}
+	n := len(v.Lines)
 	if cap(s.bits) < n*p.words {
 		s.bits = make([]uint64, n*p.words)
 	}
 	set := s.bits[:n*p.words]
 	clear(set)
-	if p.matcher != nil {
-		iter := p.matcher.IterOverlappingByte(s.buf)
+	if p.matcher != nil && len(text) > 0 {
+		// The automaton reads the hunk's text in place. A keyword that
+		// straddles two lines only makes a rule look at a line in vain.
+		iter := p.matcher.IterOverlappingByte(unsafe.Slice(unsafe.StringData(text), len(text)))
 		for m := iter.Next(); m != nil; m = iter.Next() {
-			start := m.Start()
-			line := sort.SearchInts(s.starts, start+1) - 1
-			for _, ri := range p.patternRule[m.Pattern()] {
-				set[line*p.words+ri/64] |= 1 << (ri % 64)
+			rules := p.patternRule[m.Pattern()]
+			if len(rules) == 0 {
+				continue
+			}
+			k := sort.SearchInts(s.starts, m.Start()+1) - 1
+			if k < 0 || s.toView[k] < 0 {
+				continue
+			}
+			row := s.toView[k] * p.words
+			for _, ri := range rules {
+				set[row+ri/64] |= 1 << (ri % 64)
 			}
 		}
 	}
 	for _, ri := range p.always {
-		for line := 0; line < n; line++ {
-			set[line*p.words+ri/64] |= 1 << (ri % 64)
+		for k, line := range s.toView {
+			if line >= 0 && hunk[k].Kind == diff.Added {
+				set[line*p.words+ri/64] |= 1 << (ri % 64)
+			}
 		}
 	}
 	for line := 0; line < n; line++ {
@@ -650,8 +696,19 @@ func (e *Engine) runLineRules(fc *FileContext, p *plan, v *HunkView, s *prefilte
 				word &^= 1 << b
 				ri := w*64 + b
 				fc.current = p.lineMetas[ri]
-				p.lineRules[ri].CheckLine(fc, v, s.idx[line])
+				p.lineRules[ri].CheckLine(fc, v, line)
 			}
 		}
 	}
+}
+
+// sameBacking reports whether the hunk's lines are laid out back to back
+// in text, as the parser builds them, so that offsets can be computed by
+// adding up lengths.
+func sameBacking(text string, lines []diff.Line) bool {
+	total := 0
+	for _, l := range lines {
+		total += len(l.Text)
+	}
+	return total == len(text)
 }

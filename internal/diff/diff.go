@@ -45,6 +45,10 @@ type Hunk struct {
 	NewStart, NewLines int
 	Section            string
 	Lines              []Line
+	// Text is every line's text back to back, in order, without line
+	// endings; each Line.Text is a substring of it. Scanners read it in one
+	// pass instead of line by line.
+	Text string
 }
 
 // Status is what happened to a file.

@@ -509,6 +509,7 @@ func (r *Reader) readHunk(f *File, header []byte) (Hunk, error) {
 		}
 	}
 	text := string(r.arena)
+	hk.Text = text
 	for i, s := range r.spans {
 		hk.Lines[i].Text = text[s.start:s.end]
 	}
