@@ -15,9 +15,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unsafe"
-
-	ahocorasick "github.com/petar-dambovaliev/aho-corasick"
 
 	"github.com/prodready/prodready/internal/diff"
 )
@@ -78,7 +75,7 @@ type plan struct {
 	fileRules   []FileRule
 	fileMetas   []Meta
 	diffRules   []int // indexes into Engine.reg.rules of DiffRules
-	matcher     *ahocorasick.AhoCorasick
+	matcher     *literalSet
 	patternRule [][]int // pattern index -> line rule indexes
 	words       int     // uint64 words per line bitset
 }
@@ -663,23 +660,22 @@ func (e *Engine) runLineRules(fc *FileContext, p *plan, v *HunkView, s *prefilte
 	set := s.bits[:n*p.words]
 	clear(set)
 	if p.matcher != nil && len(text) > 0 {
-		// The automaton reads the hunk's text in place. A keyword that
+		// The prefilter reads the hunk's text in place. A keyword that
 		// straddles two lines only makes a rule look at a line in vain.
-		iter := p.matcher.IterOverlappingByte(unsafe.Slice(unsafe.StringData(text), len(text)))
-		for m := iter.Next(); m != nil; m = iter.Next() {
-			rules := p.patternRule[m.Pattern()]
+		p.matcher.scan(text, func(pattern, start int) {
+			rules := p.patternRule[pattern]
 			if len(rules) == 0 {
-				continue
+				return
 			}
-			k := sort.SearchInts(s.starts, m.Start()+1) - 1
+			k := sort.SearchInts(s.starts, start+1) - 1
 			if k < 0 || s.toView[k] < 0 {
-				continue
+				return
 			}
 			row := s.toView[k] * p.words
 			for _, ri := range rules {
 				set[row+ri/64] |= 1 << (ri % 64)
 			}
-		}
+		})
 	}
 	for _, ri := range p.always {
 		for k, line := range s.toView {

@@ -6,24 +6,21 @@ import (
 	"sort"
 	"strings"
 	"sync"
-
-	ahocorasick "github.com/petar-dambovaliev/aho-corasick"
 )
 
 // Registry is an immutable, validated set of rules.
 type Registry struct {
 	rules []Rule
 	byID  map[string]Rule
-	// keywords is built on first use: one automaton over every line rule's
-	// keywords, shared by every engine and language, because building it
-	// costs far more than a small diff takes to review.
+	// keywords is built on first use: one prefilter over every line rule's
+	// keywords, shared by every engine and language.
 	keywords     *keywordIndex
 	keywordsOnce sync.Once
 }
 
-// keywordIndex is the prefilter automaton and its pattern numbering.
+// keywordIndex is the prefilter and its pattern numbering.
 type keywordIndex struct {
-	matcher  *ahocorasick.AhoCorasick
+	matcher  *literalSet
 	patterns []string
 	index    map[string]int
 }
@@ -44,9 +41,7 @@ func (r *Registry) keywordIndex() *keywordIndex {
 			}
 		}
 		if len(kw.patterns) > 0 {
-			b := ahocorasick.NewAhoCorasickBuilder(ahocorasick.Opts{AsciiCaseInsensitive: true, MatchKind: ahocorasick.StandardMatch, DFA: true})
-			m := b.Build(kw.patterns)
-			kw.matcher = &m
+			kw.matcher = newLiteralSet(kw.patterns)
 		}
 		r.keywords = kw
 	})
