@@ -140,12 +140,15 @@ func (fc *FileContext) Report(f Finding) {
 	if !ok {
 		return
 	}
+	// Findings outlive their file: copy what they keep of its text, or a
+	// one-line excerpt would pin the whole hunk's memory until the end.
 	if f.key == "" {
-		f.key = normaliseSpace(text)
+		f.key = strings.Clone(normaliseSpace(text))
 	}
 	if f.Evidence == "" {
 		f.Evidence = text
 	}
+	f.Evidence = strings.Clone(f.Evidence)
 	fc.findings = append(fc.findings, f)
 }
 

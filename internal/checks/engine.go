@@ -35,6 +35,10 @@ type Options struct {
 	ChunkBytes int
 	// Policy applies a repository's configuration; nil means defaults.
 	Policy Policy
+	// InFlightBytes bounds the diff text parsed and not yet judged, which
+	// is what a run's memory grows with; 0 means 6 MiB. A single file
+	// larger than the bound still goes through, alone.
+	InFlightBytes int
 }
 
 // Policy is what a repository's configuration decides during a run.
@@ -87,6 +91,9 @@ func NewEngine(reg *Registry, opts Options) *Engine {
 	}
 	if opts.ChunkBytes <= 0 {
 		opts.ChunkBytes = 256 << 10
+	}
+	if opts.InFlightBytes <= 0 {
+		opts.InFlightBytes = 6 << 20
 	}
 	e := &Engine{reg: reg, opts: opts, plans: map[planKey]*plan{}, diffIdx: map[string]int{}}
 	for i, r := range reg.rules {
@@ -264,6 +271,7 @@ func (e *Engine) runChunks(ctx context.Context, ch *diff.Chunker, produce func(y
 	defer cancel()
 
 	units := make(chan unit, e.opts.Workers)
+	budget := newByteBudget(e.opts.InFlightBytes)
 	results := make(chan []fileResult, e.opts.Workers)
 	var readErr, parseErr error
 	var errOnce sync.Once
@@ -274,10 +282,14 @@ func (e *Engine) runChunks(ctx context.Context, ch *diff.Chunker, produce func(y
 	go func() {
 		defer close(units)
 		err := produce(func(u unit) bool {
+			if !budget.acquire(ctx, len(u.chunk)) {
+				return false
+			}
 			select {
 			case units <- u:
 				return true
 			case <-ctx.Done():
+				budget.release(len(u.chunk))
 				return false
 			}
 		})
@@ -293,6 +305,7 @@ func (e *Engine) runChunks(ctx context.Context, ch *diff.Chunker, produce func(y
 			var scratch prefilterScratch
 			for u := range units {
 				if ctx.Err() != nil {
+					budget.release(len(u.chunk))
 					continue
 				}
 				if u.file != nil {
@@ -300,6 +313,7 @@ func (e *Engine) runChunks(ctx context.Context, ch *diff.Chunker, produce func(y
 					continue
 				}
 				out, err := e.checkChunk(ctx, u, &scratch, recycle)
+				budget.release(len(u.chunk))
 				if err != nil {
 					fail(err, &parseErr)
 					continue
@@ -707,4 +721,50 @@ func sameBacking(text string, lines []diff.Line) bool {
 		total += len(l.Text)
 	}
 	return total == len(text)
+}
+
+// byteBudget bounds the bytes in flight between the reader and the
+// workers. One holder may always proceed, however large, so that a single
+// huge file cannot deadlock the run.
+type byteBudget struct {
+	mu    sync.Mutex
+	cond  *sync.Cond
+	limit int
+	used  int
+}
+
+func newByteBudget(limit int) *byteBudget {
+	b := &byteBudget{limit: limit}
+	b.cond = sync.NewCond(&b.mu)
+	return b
+}
+
+func (b *byteBudget) acquire(ctx context.Context, n int) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for b.used > 0 && b.used+n > b.limit {
+		if ctx.Err() != nil {
+			return false
+		}
+		b.cond.Wait()
+	}
+	b.used += n
+	return ctx.Err() == nil || b.undo(n)
+}
+
+// undo gives back n after a cancelled acquire; it reports false.
+func (b *byteBudget) undo(n int) bool {
+	b.used -= n
+	b.cond.Broadcast()
+	return false
+}
+
+func (b *byteBudget) release(n int) {
+	if n == 0 {
+		return
+	}
+	b.mu.Lock()
+	b.used -= n
+	b.mu.Unlock()
+	b.cond.Broadcast()
 }

@@ -35,7 +35,9 @@ type Chunker struct {
 // Recycle returns a chunk whose contents are no longer referenced (the
 // parser copies line texts out of it).
 func (c *Chunker) Recycle(b []byte) {
-	if cap(b) >= c.target {
+	// A chunk that grew around one huge file is left to the collector:
+	// pooling it would pin megabytes for the rest of the run.
+	if cap(b) >= c.target && cap(b) <= 2*c.target {
 		c.free.Put(b[:0])
 	}
 }

@@ -37,6 +37,10 @@ type Reader struct {
 	spans []span
 	line  int // number of the line last returned by readLine
 
+	// remaining, when the input is in memory, tells how much of it is left,
+	// which bounds how many lines a hunk can really have.
+	remaining interface{ Len() int }
+
 	files     int
 	sawHeader bool // a file header was recognised, even if nothing came of it
 	sawText   bool // a non-blank line outside any file diff
@@ -55,7 +59,11 @@ func NewReader(r io.Reader) *Reader {
 		size = max(min(l.Len(), 64<<10), 16)
 	}
 	src := &countingReader{r: r}
-	return &Reader{src: src, br: bufio.NewReaderSize(src, size)}
+	rd := &Reader{src: src, br: bufio.NewReaderSize(src, size)}
+	if l, ok := r.(interface{ Len() int }); ok {
+		rd.remaining = l
+	}
+	return rd
 }
 
 // BytesRead is how much of the input has been consumed so far.
@@ -433,8 +441,14 @@ func (r *Reader) readHunk(f *File, header []byte) (Hunk, error) {
 	oldLeft, newLeft := hk.OldLines, hk.NewLines
 	oldNo, newNo := hk.OldStart, hk.NewStart
 	// The counts come from the input, so the guess they give is bounded: a
-	// header promising two billion lines must not allocate for them.
-	hk.Lines = make([]Line, 0, min(max(oldLeft, newLeft)+1, 1<<14))
+	// header promising two billion lines must not allocate for them. An
+	// in-memory input bounds it by its size (every line takes a byte), so
+	// a large file gets its slice in one allocation.
+	limit := 1 << 14
+	if r.remaining != nil {
+		limit = r.remaining.Len() + r.br.Buffered() + 1
+	}
+	hk.Lines = make([]Line, 0, min(oldLeft+newLeft+1, limit))
 	r.arena, r.spans = r.arena[:0], r.spans[:0]
 	for oldLeft > 0 || newLeft > 0 {
 		line, err := r.readLine()

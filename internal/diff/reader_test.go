@@ -341,7 +341,14 @@ func TestReaderHunkHeaders(t *testing.T) {
 		{OldStart: 30, OldLines: 3, NewStart: 31, NewLines: 7, Section: "func main() {"},
 	}
 	for i, h := range main.Hunks {
-		h.Lines = nil
+		var joined strings.Builder
+		for _, l := range h.Lines {
+			joined.WriteString(l.Text)
+		}
+		if h.Text != joined.String() {
+			t.Errorf("hunk %d: Text is not its lines back to back", i)
+		}
+		h.Lines, h.Text = nil, ""
 		if fmt.Sprintf("%+v", h) != fmt.Sprintf("%+v", want[i]) {
 			t.Errorf("hunk %d header: got %+v, want %+v", i, h, want[i])
 		}
