@@ -1,0 +1,53 @@
+package queue
+
+// ownMigration is a change to this package's own tables. River's tables are
+// migrated by rivermigrate; ours are few enough for a list.
+type ownMigration struct {
+	version  int
+	sqlite   []string
+	postgres []string
+}
+
+// ownMigrations are applied in order; never edit one that has shipped.
+var ownMigrations = []ownMigration{
+	{
+		version: 1,
+		// received_at is Unix seconds: comparable the same way on both
+		// stores, and only used to prune.
+		sqlite: []string{
+			`CREATE TABLE IF NOT EXISTS prodready_deliveries (
+	delivery_id TEXT PRIMARY KEY NOT NULL,
+	received_at INTEGER NOT NULL
+)`,
+			`CREATE INDEX IF NOT EXISTS prodready_deliveries_received_at ON prodready_deliveries (received_at)`,
+		},
+		postgres: []string{
+			`CREATE TABLE IF NOT EXISTS prodready_deliveries (
+	delivery_id text PRIMARY KEY,
+	received_at bigint NOT NULL
+)`,
+			`CREATE INDEX IF NOT EXISTS prodready_deliveries_received_at ON prodready_deliveries (received_at)`,
+		},
+	},
+}
+
+const ownMigrationTableSQLite = `CREATE TABLE IF NOT EXISTS prodready_migration (
+	version INTEGER PRIMARY KEY NOT NULL,
+	applied_at INTEGER NOT NULL
+)`
+
+const ownMigrationTablePostgres = `CREATE TABLE IF NOT EXISTS prodready_migration (
+	version integer PRIMARY KEY,
+	applied_at bigint NOT NULL
+)`
+
+// ownMissing lists the versions of ownMigrations absent from applied.
+func ownMissing(applied map[int]bool) []int {
+	var missing []int
+	for _, m := range ownMigrations {
+		if !applied[m.version] {
+			missing = append(missing, m.version)
+		}
+	}
+	return missing
+}

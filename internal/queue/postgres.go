@@ -1,0 +1,180 @@
+package queue
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// ownMigrationLock serialises two `app migrate` runs on our own tables
+// (River's migrator takes no lock; run it from one place).
+const ownMigrationLock = 0x70726f64 // "prod"
+
+func openPostgres(ctx context.Context, url string, maxConns int32) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		// pgx errors can quote the URL, password included.
+		return nil, errors.New("parse DATABASE_URL: not a valid Postgres connection URL")
+	}
+	if maxConns > 0 {
+		cfg.MaxConns = maxConns
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open Postgres: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connect to Postgres %s:%d/%s: %w", cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database, err)
+	}
+	return pool, nil
+}
+
+type postgresDialect struct{ pool *pgxpool.Pool }
+
+func (d postgresDialect) withTx(ctx context.Context, fn func(context.Context, pgx.Tx) error) error {
+	tx, err := d.pool.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(ctx, tx); err != nil {
+		// The caller's ctx may be the reason fn failed; roll back regardless.
+		_ = tx.Rollback(context.WithoutCancel(ctx))
+		return err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+func (d postgresDialect) recordDelivery(ctx context.Context, tx pgx.Tx, id string, at time.Time) (bool, error) {
+	// A concurrent transaction inserting the same id makes this wait for it
+	// to commit and then do nothing: exactly one of them wins.
+	tag, err := tx.Exec(ctx,
+		`INSERT INTO prodready_deliveries (delivery_id, received_at) VALUES ($1, $2) ON CONFLICT (delivery_id) DO NOTHING`,
+		id, at.Unix())
+	if err != nil {
+		return false, fmt.Errorf("record delivery: %w", err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+func (d postgresDialect) pruneDeliveries(ctx context.Context, before time.Time) (int64, error) {
+	tag, err := d.pool.Exec(ctx, `DELETE FROM prodready_deliveries WHERE received_at < $1`, before.Unix())
+	if err != nil {
+		return 0, fmt.Errorf("prune deliveries: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}
+
+func (d postgresDialect) jobCounts(ctx context.Context) (map[string]int, error) {
+	rows, err := d.pool.Query(ctx, `SELECT state::text, count(*) FROM river_job GROUP BY state`)
+	if err != nil {
+		return nil, fmt.Errorf("count jobs: %w", err)
+	}
+	defer rows.Close()
+	counts := map[string]int{}
+	for rows.Next() {
+		var state string
+		var n int64
+		if err := rows.Scan(&state, &n); err != nil {
+			return nil, fmt.Errorf("count jobs: %w", err)
+		}
+		counts[state] = int(n)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("count jobs: %w", err)
+	}
+	return counts, nil
+}
+
+func (d postgresDialect) ping(ctx context.Context) error {
+	var one int
+	err := d.pool.QueryRow(ctx, `SELECT 1 FROM prodready_deliveries LIMIT 1`).Scan(&one)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("ping Postgres: %w", err)
+	}
+	return nil
+}
+
+func (d postgresDialect) migrateOwn(ctx context.Context) ([]int, error) {
+	var applied []int
+	err := d.withTx(ctx, func(ctx context.Context, tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(ownMigrationLock)); err != nil {
+			return fmt.Errorf("lock: %w", err)
+		}
+		if _, err := tx.Exec(ctx, ownMigrationTablePostgres); err != nil {
+			return fmt.Errorf("create prodready_migration: %w", err)
+		}
+		done, err := postgresVersions(ctx, tx)
+		if err != nil {
+			return err
+		}
+		for _, m := range ownMigrations {
+			if done[m.version] {
+				continue
+			}
+			for _, stmt := range m.postgres {
+				if _, err := tx.Exec(ctx, stmt); err != nil {
+					return fmt.Errorf("own migration %d: %w", m.version, err)
+				}
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO prodready_migration (version, applied_at) VALUES ($1, $2)`,
+				m.version, time.Now().Unix()); err != nil {
+				return fmt.Errorf("own migration %d: %w", m.version, err)
+			}
+			applied = append(applied, m.version)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("migrate Postgres: %w", err)
+	}
+	return applied, nil
+}
+
+func (d postgresDialect) missingOwn(ctx context.Context) ([]int, error) {
+	var exists bool
+	if err := d.pool.QueryRow(ctx, `SELECT to_regclass('prodready_migration') IS NOT NULL`).Scan(&exists); err != nil {
+		return nil, fmt.Errorf("look for prodready_migration: %w", err)
+	}
+	done := map[int]bool{}
+	if exists {
+		var err error
+		if done, err = postgresVersions(ctx, d.pool); err != nil {
+			return nil, err
+		}
+	}
+	return ownMissing(done), nil
+}
+
+type pgQuerier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+func postgresVersions(ctx context.Context, q pgQuerier) (map[int]bool, error) {
+	rows, err := q.Query(ctx, `SELECT version FROM prodready_migration`)
+	if err != nil {
+		return nil, fmt.Errorf("read prodready_migration: %w", err)
+	}
+	defer rows.Close()
+	done := map[int]bool{}
+	for rows.Next() {
+		var v int32
+		if err := rows.Scan(&v); err != nil {
+			return nil, fmt.Errorf("read prodready_migration: %w", err)
+		}
+		done[int(v)] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read prodready_migration: %w", err)
+	}
+	return done, nil
+}
+
+func (d postgresDialect) close() { d.pool.Close() }

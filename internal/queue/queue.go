@@ -1,0 +1,446 @@
+// Package queue is the App's durable job queue: River on an embedded SQLite
+// file (one machine) or on Postgres (several machines). Webhook deliveries
+// are recorded and their jobs inserted in one transaction, so that a
+// redelivered webhook inserts nothing and one pull-request head is analysed
+// once however many events name it. River's generic transaction type stays
+// inside this package.
+package queue
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/prodready/prodready/internal/analysis"
+	"github.com/prodready/prodready/internal/queue/intake"
+)
+
+// Defaults, sized for a 2-core machine: an analysis mostly waits on GitHub,
+// whose best practices ask for few concurrent requests per installation.
+const (
+	DefaultWorkers           = 4
+	DefaultJobTimeout        = 5 * time.Minute
+	DefaultMaxAttempts       = 8
+	DefaultMaxSnoozes        = 20
+	DefaultDeliveryRetention = 8 * 24 * time.Hour // GHES redelivers up to 7 days back
+	resolveTimeout           = time.Minute
+	pruneInterval            = time.Hour
+)
+
+// ErrNotMigrated: the Postgres schema is missing or behind; run `app migrate`.
+var ErrNotMigrated = errors.New("the Postgres schema is not migrated: run `app migrate` with the same DATABASE_URL")
+
+// ErrInvalidJob: a job lacks a field the worker needs.
+var ErrInvalidJob = errors.New("invalid job")
+
+// Config chooses the store and sizes the workers. Zero values take defaults.
+type Config struct {
+	// DatabaseURL selects Postgres (postgres:// or postgresql://); empty
+	// selects SQLite at SQLitePath.
+	DatabaseURL string
+	SQLitePath  string
+	// Workers is how many analyses run at once on this process.
+	Workers int
+	// JobTimeout bounds one analysis attempt.
+	JobTimeout time.Duration
+	// RescueAfter is when a job still marked running is presumed orphaned
+	// by a dead process and retried; must exceed JobTimeout.
+	RescueAfter time.Duration
+	// MaxAttempts bounds failed attempts (snoozes do not count).
+	MaxAttempts int
+	// MaxSnoozes bounds how often GitHub's "wait" is honoured before the
+	// job is cancelled.
+	MaxSnoozes int
+	// DeliveryRetention is how long a delivery id is remembered.
+	DeliveryRetention time.Duration
+	// MaxConns caps the Postgres pool (default 10).
+	MaxConns int32
+	Logger   *slog.Logger
+	Metrics  Metrics
+	// TestOnly skips River's start-up jitter; tests only.
+	TestOnly bool
+}
+
+// Metrics is how the queue reports analyses; internal/server implements it.
+type Metrics interface {
+	ObserveAnalysis(outcome string, took time.Duration)
+}
+
+type nopMetrics struct{}
+
+func (nopMetrics) ObserveAnalysis(string, time.Duration) {}
+
+// IsPostgres tells whether url selects the Postgres store.
+func IsPostgres(url string) bool {
+	return strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://")
+}
+
+func (c Config) withDefaults() (Config, error) {
+	if c.DatabaseURL != "" && !IsPostgres(c.DatabaseURL) {
+		return c, errors.New("database URL must start with postgres:// or postgresql://")
+	}
+	if c.DatabaseURL == "" && c.SQLitePath == "" {
+		return c, errors.New("neither a Postgres URL nor a SQLite path is set")
+	}
+	if c.Workers <= 0 {
+		c.Workers = DefaultWorkers
+	}
+	if c.JobTimeout <= 0 {
+		c.JobTimeout = DefaultJobTimeout
+	}
+	if c.RescueAfter <= 0 {
+		c.RescueAfter = 2*c.JobTimeout + time.Minute
+	}
+	if c.RescueAfter <= c.JobTimeout || c.RescueAfter <= resolveTimeout {
+		return c, fmt.Errorf("rescue delay %s must exceed the job timeout %s", c.RescueAfter, c.JobTimeout)
+	}
+	if c.MaxAttempts <= 0 {
+		c.MaxAttempts = DefaultMaxAttempts
+	}
+	if c.MaxSnoozes <= 0 {
+		c.MaxSnoozes = DefaultMaxSnoozes
+	}
+	if c.DeliveryRetention <= 0 {
+		c.DeliveryRetention = DefaultDeliveryRetention
+	}
+	if c.MaxConns <= 0 {
+		c.MaxConns = 10
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Metrics == nil {
+		c.Metrics = nopMetrics{}
+	}
+	return c, nil
+}
+
+// Queue is the durable queue. Open it, Start it to run workers, Stop it.
+type Queue struct {
+	st    store
+	cfg   Config
+	store string // "sqlite" or "postgres", for messages
+
+	mu      sync.Mutex
+	started bool
+	stopped bool
+}
+
+// Open connects to the store. SQLite is migrated on the spot (one process
+// owns the file). Postgres is only checked: several instances share it, and
+// River's migrator takes no lock, so migrations there are an explicit step.
+func Open(ctx context.Context, cfg Config, runner analysis.Runner, factory analysis.ClientFactory) (*Queue, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, fmt.Errorf("queue: %w", err)
+	}
+	if runner == nil || factory == nil {
+		return nil, errors.New("queue: a Runner and a ClientFactory are required")
+	}
+	q := &Queue{cfg: cfg}
+	if IsPostgres(cfg.DatabaseURL) {
+		q.store = "postgres"
+		pool, err := openPostgres(ctx, cfg.DatabaseURL, cfg.MaxConns)
+		if err != nil {
+			return nil, fmt.Errorf("queue: %w", err)
+		}
+		d, drv := postgresDialect{pool}, riverpgxv5.New(pool)
+		if err := checkSchema(ctx, drv, d); err != nil {
+			d.close()
+			return nil, fmt.Errorf("queue: %w", err)
+		}
+		q.st, err = newRiverStore(drv, d, cfg, runner, factory)
+		if err != nil {
+			d.close()
+			return nil, fmt.Errorf("queue: %w", err)
+		}
+		return q, nil
+	}
+	q.store = "sqlite"
+	db, err := openSQLite(ctx, cfg.SQLitePath)
+	if err != nil {
+		return nil, fmt.Errorf("queue: %w", err)
+	}
+	d, drv := sqliteDialect{db}, riversqlite.New(db)
+	if _, err := migrateAll(ctx, drv, d, cfg.Logger); err != nil {
+		d.close()
+		return nil, fmt.Errorf("queue: %w", err)
+	}
+	q.st, err = newRiverStore(drv, d, cfg, runner, factory)
+	if err != nil {
+		d.close()
+		return nil, fmt.Errorf("queue: %w", err)
+	}
+	return q, nil
+}
+
+// MigrateResult lists the migration versions a Migrate run applied.
+type MigrateResult struct {
+	River []int
+	Own   []int
+}
+
+// Migrate brings the store's schema up to date; re-runs are no-ops. Run it
+// from one place at a time (a deploy step), not from every instance.
+func Migrate(ctx context.Context, cfg Config) (MigrateResult, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return MigrateResult{}, fmt.Errorf("migrate: %w", err)
+	}
+	if IsPostgres(cfg.DatabaseURL) {
+		pool, err := openPostgres(ctx, cfg.DatabaseURL, 2)
+		if err != nil {
+			return MigrateResult{}, fmt.Errorf("migrate: %w", err)
+		}
+		defer pool.Close()
+		return migrateAll(ctx, riverpgxv5.New(pool), postgresDialect{pool}, cfg.Logger)
+	}
+	db, err := openSQLite(ctx, cfg.SQLitePath)
+	if err != nil {
+		return MigrateResult{}, fmt.Errorf("migrate: %w", err)
+	}
+	defer db.Close()
+	return migrateAll(ctx, riversqlite.New(db), sqliteDialect{db}, cfg.Logger)
+}
+
+func migrateAll[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], d dialect[TTx], logger *slog.Logger) (MigrateResult, error) {
+	m, err := rivermigrate.New(drv, &rivermigrate.Config{Logger: quiet(logger)})
+	if err != nil {
+		return MigrateResult{}, fmt.Errorf("migrate River: %w", err)
+	}
+	res, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil)
+	if err != nil {
+		return MigrateResult{}, fmt.Errorf("migrate River: %w", err)
+	}
+	var out MigrateResult
+	for _, v := range res.Versions {
+		out.River = append(out.River, v.Version)
+	}
+	if out.Own, err = d.migrateOwn(ctx); err != nil {
+		return out, err
+	}
+	return out, nil
+}
+
+func checkSchema[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], d dialect[TTx]) error {
+	m, err := rivermigrate.New(drv, &rivermigrate.Config{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return fmt.Errorf("check schema: %w", err)
+	}
+	res, err := m.Validate(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("check schema: %w", err)
+	}
+	if !res.OK {
+		return fmt.Errorf("%w (River: %s)", ErrNotMigrated, strings.Join(res.Messages, "; "))
+	}
+	missing, err := d.missingOwn(ctx)
+	if err != nil {
+		return fmt.Errorf("check schema: %w", err)
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("%w (prodready: unapplied migrations %v)", ErrNotMigrated, missing)
+	}
+	return nil
+}
+
+func newRiverStore[TTx any](drv riverdriver.Driver[TTx], d dialect[TTx], cfg Config, runner analysis.Runner, factory analysis.ClientFactory) (*riverStore[TTx], error) {
+	s := &riverStore[TTx]{db: d, now: time.Now}
+	logger := cfg.Logger.With(slog.String("component", "queue"))
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &analysisWorker{
+		runner: runner, timeout: cfg.JobTimeout, maxSnoozes: cfg.MaxSnoozes, metrics: cfg.Metrics, logger: logger,
+	})
+	river.AddWorker(workers, &resolveWorker{
+		factory: factory, insert: s.insertAnalyses, timeout: resolveTimeout, maxSnoozes: cfg.MaxSnoozes, logger: logger,
+	})
+	river.AddWorker(workers, &pruneWorker{prune: d.pruneDeliveries, retention: cfg.DeliveryRetention, logger: logger})
+	client, err := river.NewClient(drv, &river.Config{
+		Logger:               quiet(cfg.Logger),
+		Workers:              workers,
+		Queues:               map[string]river.QueueConfig{queueAnalysis: {MaxWorkers: cfg.Workers}, queueControl: {MaxWorkers: 2}},
+		JobTimeout:           resolveTimeout,
+		RescueStuckJobsAfter: cfg.RescueAfter,
+		MaxAttempts:          cfg.MaxAttempts,
+		PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(
+			river.PeriodicInterval(pruneInterval),
+			func() (river.JobArgs, *river.InsertOpts) { return pruneArgs{}, nil },
+			&river.PeriodicJobOpts{ID: kindPrune, RunOnStart: true},
+		)},
+		TestOnly: cfg.TestOnly,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create River client: %w", err)
+	}
+	s.client = client
+	return s, nil
+}
+
+// Store names the backing store ("sqlite" or "postgres").
+func (q *Queue) Store() string { return q.store }
+
+// Start runs the workers until Stop. ctx scopes only the start-up: the
+// process's signal context must not cancel running analyses behind Stop's
+// back, so the workers run on a context detached from it.
+func (q *Queue) Start(ctx context.Context) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.stopped {
+		return errors.New("queue: start after stop")
+	}
+	if q.started {
+		return nil
+	}
+	if err := q.st.start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("queue: %w", err)
+	}
+	q.started = true
+	return nil
+}
+
+// hardStopGrace is how long cancelled jobs get to hand their result back
+// once Stop's own deadline has passed.
+const hardStopGrace = 5 * time.Second
+
+// Stop stops fetching jobs and waits for running ones until ctx is done;
+// then it cancels them (they go back to the queue without spending an
+// attempt) and waits a few seconds more. It closes the store either way.
+func (q *Queue) Stop(ctx context.Context) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.stopped {
+		return nil
+	}
+	q.stopped = true
+	defer q.st.close()
+	if !q.started {
+		return nil
+	}
+	err := q.st.stop(ctx)
+	if err == nil {
+		return nil
+	}
+	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), hardStopGrace)
+	defer cancel()
+	if herr := q.st.stopAndCancel(hctx); herr != nil {
+		return fmt.Errorf("queue: stop: jobs did not finish in time (%v) nor after cancellation: %w", err, herr)
+	}
+	return fmt.Errorf("queue: stop: running jobs were cancelled: %w", err)
+}
+
+// Enqueue records deliveryID and queues jobs in one transaction. A delivery
+// seen before inserts nothing (Result.Duplicate); a job equal to one queued,
+// running or completed within the retention period is skipped
+// (Result.Deduped). A nil error means the transaction committed.
+func (q *Queue) Enqueue(ctx context.Context, deliveryID string, jobs ...analysis.Job) (intake.Result, error) {
+	if deliveryID == "" {
+		return intake.Result{}, fmt.Errorf("queue: %w: empty delivery id", ErrInvalidJob)
+	}
+	r := request{deliveryID: deliveryID}
+	for _, j := range jobs {
+		if err := validJob(j); err != nil {
+			return intake.Result{}, fmt.Errorf("queue: %w", err)
+		}
+		r.analyses = append(r.analyses, newAnalysisArgs(j))
+	}
+	return q.submitOne(ctx, r)
+}
+
+// EnqueueResolve is Enqueue for a check suite whose pull requests a worker
+// must look up first.
+func (q *Queue) EnqueueResolve(ctx context.Context, deliveryID string, s intake.Suite) (intake.Result, error) {
+	if deliveryID == "" {
+		return intake.Result{}, fmt.Errorf("queue: %w: empty delivery id", ErrInvalidJob)
+	}
+	if s.InstallationID <= 0 || s.Repo.Owner == "" || s.Repo.Name == "" || s.HeadSHA == "" {
+		return intake.Result{}, fmt.Errorf("queue: %w: suite needs installation, repository and head SHA", ErrInvalidJob)
+	}
+	return q.submitOne(ctx, request{deliveryID: deliveryID, resolves: []resolveArgs{newResolveArgs(deliveryID, s)}})
+}
+
+func (q *Queue) submitOne(ctx context.Context, r request) (intake.Result, error) {
+	res, err := q.st.submit(ctx, []request{r})
+	if err != nil {
+		return intake.Result{}, fmt.Errorf("queue: %w", err)
+	}
+	return res[0], nil
+}
+
+func validJob(j analysis.Job) error {
+	switch {
+	case j.InstallationID <= 0:
+		return fmt.Errorf("%w: no installation id", ErrInvalidJob)
+	case j.Repo.Owner == "" || j.Repo.Name == "":
+		return fmt.Errorf("%w: no repository", ErrInvalidJob)
+	case j.PR <= 0:
+		return fmt.Errorf("%w: no pull request number", ErrInvalidJob)
+	case j.HeadSHA == "":
+		return fmt.Errorf("%w: no head SHA", ErrInvalidJob)
+	}
+	return nil
+}
+
+// Ready reports whether the store answers a query on the queue's tables.
+func (q *Queue) Ready(ctx context.Context) error {
+	if err := q.st.ping(ctx); err != nil {
+		return fmt.Errorf("queue %s: %w", q.store, err)
+	}
+	return nil
+}
+
+// JobCounts counts jobs by River state, every state present (zero or not)
+// so that a metric does not vanish when its count drops to zero.
+func (q *Queue) JobCounts(ctx context.Context) (map[string]int, error) {
+	counts, err := q.st.jobCounts(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("queue %s: %w", q.store, err)
+	}
+	for _, s := range rivertype.JobStates() {
+		if _, ok := counts[string(s)]; !ok {
+			counts[string(s)] = 0
+		}
+	}
+	return counts, nil
+}
+
+// quiet passes River only warnings and errors: at info it logs every
+// start, stop and election, which drowns the App's own logs.
+func quiet(l *slog.Logger) *slog.Logger {
+	return slog.New(minLevel{l.Handler(), slog.LevelWarn}).With(slog.String("component", "river"))
+}
+
+type minLevel struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (h minLevel) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+
+func (h minLevel) WithAttrs(as []slog.Attr) slog.Handler {
+	return minLevel{h.Handler.WithAttrs(as), h.min}
+}
+
+func (h minLevel) WithGroup(name string) slog.Handler {
+	return minLevel{h.Handler.WithGroup(name), h.min}
+}
+
+// Compile-time checks that both dialects fit their driver's transaction type.
+var (
+	_ dialect[*sql.Tx] = sqliteDialect{}
+	_ dialect[pgx.Tx]  = postgresDialect{}
+)

@@ -1,0 +1,618 @@
+package queue
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/prodready/prodready/internal/analysis"
+	"github.com/prodready/prodready/internal/queue/intake"
+)
+
+// fakeRunner counts analyses per head and answers with errs in turn (nil
+// once they run out).
+type fakeRunner struct {
+	mu    sync.Mutex
+	calls map[string]int
+	errs  []error
+	block chan struct{} // when set, Analyze waits on it or on ctx
+}
+
+func newFakeRunner(errs ...error) *fakeRunner {
+	return &fakeRunner{calls: map[string]int{}, errs: errs}
+}
+
+func (r *fakeRunner) Analyze(ctx context.Context, j analysis.Job) error {
+	r.mu.Lock()
+	r.calls[fmt.Sprintf("%s#%d@%s", j.Repo, j.PR, j.HeadSHA)]++
+	var err error
+	if len(r.errs) > 0 {
+		err, r.errs = r.errs[0], r.errs[1:]
+	}
+	block := r.block
+	r.mu.Unlock()
+	if block != nil {
+		select {
+		case <-block:
+		case <-ctx.Done():
+			return fmt.Errorf("analysis interrupted: %w", ctx.Err())
+		}
+	}
+	return err
+}
+
+func (r *fakeRunner) total() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for _, c := range r.calls {
+		n += c
+	}
+	return n
+}
+
+func (r *fakeRunner) count(key string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.calls[key]
+}
+
+type fakeFactory struct{ prs []int }
+
+func (f fakeFactory) ForInstallation(context.Context, int64) (analysis.GitHub, error) {
+	return fakeGitHub{prs: f.prs}, nil
+}
+
+// fakeGitHub implements only what the resolve worker calls.
+type fakeGitHub struct {
+	analysis.GitHub
+	prs []int
+}
+
+func (g fakeGitHub) PullRequestsForCommit(context.Context, analysis.Repo, string) ([]int, error) {
+	return g.prs, nil
+}
+
+// storeCase is one backend the table of tests runs on.
+type storeCase struct {
+	name string
+	cfg  func(t *testing.T) Config
+}
+
+// stores is SQLite always, plus Postgres when PRODREADY_TEST_POSTGRES_URL
+// names a server (each test then gets its own schema).
+func stores() []storeCase {
+	cases := []storeCase{{"sqlite", func(t *testing.T) Config {
+		return Config{SQLitePath: filepath.Join(t.TempDir(), "q.db"), TestOnly: true}
+	}}}
+	if url := os.Getenv("PRODREADY_TEST_POSTGRES_URL"); url != "" {
+		cases = append(cases, storeCase{"postgres", func(t *testing.T) Config {
+			u := postgresSchema(t, url)
+			if _, err := Migrate(context.Background(), Config{DatabaseURL: u}); err != nil {
+				t.Fatalf("migrate: %v", err)
+			}
+			return Config{DatabaseURL: u, TestOnly: true}
+		}})
+	}
+	return cases
+}
+
+// postgresSchema creates a throwaway schema and returns a URL whose
+// search_path selects it.
+func postgresSchema(t *testing.T, url string) string {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatalf("connect: %v", err)
+	}
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	schema := "prodready_test_" + hex.EncodeToString(b)
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatalf("create schema: %v", err)
+	}
+	t.Cleanup(func() {
+		_, _ = conn.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+		_ = conn.Close(context.Background())
+	})
+	sep := "?"
+	for _, c := range url {
+		if c == '?' {
+			sep = "&"
+		}
+	}
+	return url + sep + "search_path=" + schema
+}
+
+func openQueue(t *testing.T, cfg Config, runner analysis.Runner, factory analysis.ClientFactory) *Queue {
+	t.Helper()
+	q, err := Open(context.Background(), cfg, runner, factory)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = q.Stop(ctx)
+	})
+	return q
+}
+
+func job(pr int, sha, delivery string) analysis.Job {
+	return analysis.Job{
+		InstallationID: 7, Repo: analysis.Repo{Owner: "octo", Name: "app"},
+		PR: pr, HeadSHA: sha, DeliveryID: delivery, Reason: "pull_request.synchronize",
+	}
+}
+
+func forced(j analysis.Job) analysis.Job { j.Force = true; return j }
+
+// allJobs lists the analysis jobs (not River's periodic prune job).
+func (q *Queue) allJobs(t *testing.T) []*rivertype.JobRow {
+	t.Helper()
+	js, err := q.st.jobs(context.Background())
+	if err != nil {
+		t.Fatalf("list jobs: %v", err)
+	}
+	var out []*rivertype.JobRow
+	for _, j := range js {
+		if j.Kind == kindAnalysis {
+			out = append(out, j)
+		}
+	}
+	return out
+}
+
+// waitFor polls cond for up to 15 s: River picks jobs up within its fetch
+// intervals, not at once.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestEnqueueDedupe(t *testing.T) {
+	steps := []struct {
+		name     string
+		delivery string
+		jobs     []analysis.Job
+		want     intake.Result
+	}{
+		{"first delivery", "d1", []analysis.Job{job(1, "aaa", "d1")}, intake.Result{Inserted: 1}},
+		{"redelivery inserts nothing", "d1", []analysis.Job{job(1, "aaa", "d1")}, intake.Result{Duplicate: true}},
+		{"check_suite for the same head", "d2", []analysis.Job{job(1, "aaa", "d2")}, intake.Result{Deduped: 1}},
+		{"new head SHA", "d3", []analysis.Job{job(1, "bbb", "d3")}, intake.Result{Inserted: 1}},
+		{"forced re-run", "d4", []analysis.Job{forced(job(1, "aaa", "d4"))}, intake.Result{Inserted: 1}},
+		{"forced re-run redelivered", "d4", []analysis.Job{forced(job(1, "aaa", "d4"))}, intake.Result{Duplicate: true}},
+		{"second forced re-run", "d5", []analysis.Job{forced(job(1, "aaa", "d5"))}, intake.Result{Inserted: 1}},
+		{"same job twice in one delivery", "d6", []analysis.Job{job(2, "ccc", "d6"), job(2, "ccc", "d6"), job(3, "ccc", "d6")}, intake.Result{Inserted: 2, Deduped: 1}},
+		{"delivery without jobs", "d7", nil, intake.Result{}},
+		{"delivery without jobs redelivered", "d7", nil, intake.Result{Duplicate: true}},
+	}
+	for _, sc := range stores() {
+		t.Run(sc.name, func(t *testing.T) {
+			q := openQueue(t, sc.cfg(t), newFakeRunner(), fakeFactory{})
+			ctx := context.Background()
+			for _, s := range steps {
+				got, err := q.Enqueue(ctx, s.delivery, s.jobs...)
+				if err != nil {
+					t.Fatalf("%s: %v", s.name, err)
+				}
+				if got != s.want {
+					t.Errorf("%s: got %+v, want %+v", s.name, got, s.want)
+				}
+			}
+			counts, err := q.JobCounts(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if counts["available"] != 6 {
+				t.Errorf("available jobs = %d, want 6 (%v)", counts["available"], counts)
+			}
+			if len(counts) != len(rivertype.JobStates()) {
+				t.Errorf("counts has %d states, want all %d", len(counts), len(rivertype.JobStates()))
+			}
+		})
+	}
+}
+
+// TestSubmitBatch covers the grouped path issue 6 needs: several deliveries
+// in one transaction, with repeats across and within them.
+func TestSubmitBatch(t *testing.T) {
+	for _, sc := range stores() {
+		t.Run(sc.name, func(t *testing.T) {
+			q := openQueue(t, sc.cfg(t), newFakeRunner(), fakeFactory{})
+			ctx := context.Background()
+			if _, err := q.Enqueue(ctx, "old", job(9, "zzz", "old")); err != nil {
+				t.Fatal(err)
+			}
+			a := newAnalysisArgs(job(1, "aaa", "b1"))
+			res, err := q.st.submit(ctx, []request{
+				{deliveryID: "b1", analyses: []analysisArgs{a}},
+				{deliveryID: "b1", analyses: []analysisArgs{a}}, // same delivery twice in one group
+				{deliveryID: "b2", analyses: []analysisArgs{newAnalysisArgs(job(1, "aaa", "b2"))}},
+				{deliveryID: "b3", analyses: []analysisArgs{newAnalysisArgs(job(9, "zzz", "b3"))}},
+				{deliveryID: "old"},
+				{deliveryID: "b4", resolves: []resolveArgs{newResolveArgs("b4", intake.Suite{InstallationID: 7, Repo: a.Repo, HeadSHA: "fff"})}},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []intake.Result{{Inserted: 1}, {Duplicate: true}, {Deduped: 1}, {Deduped: 1}, {Duplicate: true}, {Inserted: 1}}
+			for i := range want {
+				if res[i] != want[i] {
+					t.Errorf("request %d: got %+v, want %+v", i, res[i], want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestEnqueueRejectsIncompleteJobs(t *testing.T) {
+	q := openQueue(t, stores()[0].cfg(t), newFakeRunner(), fakeFactory{})
+	bad := job(1, "", "d")
+	if _, err := q.Enqueue(context.Background(), "d", bad); !errors.Is(err, ErrInvalidJob) {
+		t.Fatalf("err = %v, want ErrInvalidJob", err)
+	}
+	if _, err := q.Enqueue(context.Background(), "", job(1, "a", "")); !errors.Is(err, ErrInvalidJob) {
+		t.Fatalf("err = %v, want ErrInvalidJob", err)
+	}
+	if n := len(q.allJobs(t)); n != 0 {
+		t.Fatalf("%d jobs inserted by rejected calls", n)
+	}
+}
+
+func TestWorkerRunsOnceForDuplicatedDeliveries(t *testing.T) {
+	for _, sc := range stores() {
+		t.Run(sc.name, func(t *testing.T) {
+			runner := newFakeRunner()
+			q := openQueue(t, sc.cfg(t), runner, fakeFactory{})
+			ctx := context.Background()
+			if err := q.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			var (
+				wg              sync.WaitGroup
+				mu              sync.Mutex
+				fresh, inserted int
+			)
+			for i := range 8 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					// Four copies of d1 and four other deliveries for the same head, at once.
+					d := "d1"
+					if i%2 == 1 {
+						d = fmt.Sprintf("other-%d", i)
+					}
+					res, err := q.Enqueue(ctx, d, job(1, "aaa", d))
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					mu.Lock()
+					defer mu.Unlock()
+					if d == "d1" && !res.Duplicate {
+						fresh++
+					}
+					inserted += res.Inserted
+				}()
+			}
+			wg.Wait()
+			if fresh != 1 || inserted != 1 {
+				t.Fatalf("d1 accepted %d times, %d jobs inserted; want 1 and 1", fresh, inserted)
+			}
+			waitFor(t, "the analysis to complete", func() bool {
+				js := q.allJobs(t)
+				return len(js) == 1 && js[0].State == rivertype.JobStateCompleted
+			})
+			// A late redelivery and a late check_suite still change nothing.
+			if res, err := q.Enqueue(ctx, "d1", job(1, "aaa", "d1")); err != nil || !res.Duplicate {
+				t.Fatalf("late redelivery: %+v, %v", res, err)
+			}
+			if res, err := q.Enqueue(ctx, "late", job(1, "aaa", "late")); err != nil || res.Deduped != 1 {
+				t.Fatalf("late check_suite: %+v, %v", res, err)
+			}
+			time.Sleep(300 * time.Millisecond)
+			if n := runner.count("octo/app#1@aaa"); n != 1 {
+				t.Fatalf("runner called %d times, want 1", n)
+			}
+		})
+	}
+}
+
+func TestRetryAfterSnoozes(t *testing.T) {
+	for _, sc := range stores() {
+		t.Run(sc.name, func(t *testing.T) {
+			runner := newFakeRunner(&analysis.RetryAfterError{Wait: time.Hour, Err: errors.New("secondary rate limit")})
+			q := openQueue(t, sc.cfg(t), runner, fakeFactory{})
+			ctx := context.Background()
+			if err := q.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			before := time.Now()
+			if _, err := q.Enqueue(ctx, "d1", job(1, "aaa", "d1")); err != nil {
+				t.Fatal(err)
+			}
+			var j *rivertype.JobRow
+			waitFor(t, "the job to be snoozed", func() bool {
+				js := q.allJobs(t)
+				j = js[0]
+				return j.State == rivertype.JobStateScheduled
+			})
+			if j.Attempt != 0 {
+				t.Errorf("attempt = %d after a snooze, want 0 (a snooze must not spend attempts)", j.Attempt)
+			}
+			if len(j.Errors) != 0 {
+				t.Errorf("snooze recorded errors: %v", j.Errors)
+			}
+			if min := before.Add(time.Hour); j.ScheduledAt.Before(min) {
+				t.Errorf("scheduled at %s, earlier than GitHub asked (%s)", j.ScheduledAt, min)
+			}
+			if n := snoozeCount(j); n != 1 {
+				t.Errorf("snoozes = %d, want 1", n)
+			}
+			if runner.total() != 1 {
+				t.Errorf("runner called %d times, want 1", runner.total())
+			}
+		})
+	}
+}
+
+func TestOtherErrorsRetry(t *testing.T) {
+	runner := newFakeRunner(errors.New("502 from GitHub"))
+	q := openQueue(t, stores()[0].cfg(t), runner, fakeFactory{})
+	ctx := context.Background()
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := q.Enqueue(ctx, "d1", job(1, "aaa", "d1")); err != nil {
+		t.Fatal(err)
+	}
+	// River's first retry comes about a second later; the fake then succeeds.
+	waitFor(t, "the retried job to complete", func() bool {
+		js := q.allJobs(t)
+		return js[0].State == rivertype.JobStateCompleted
+	})
+	j := q.allJobs(t)[0]
+	if j.Attempt != 2 || len(j.Errors) != 1 || j.MaxAttempts != DefaultMaxAttempts {
+		t.Fatalf("attempt %d, %d errors, max %d; want 2, 1, %d", j.Attempt, len(j.Errors), j.MaxAttempts, DefaultMaxAttempts)
+	}
+}
+
+func TestResolveSuiteQueuesAnalyses(t *testing.T) {
+	for _, sc := range stores() {
+		t.Run(sc.name, func(t *testing.T) {
+			runner := newFakeRunner()
+			q := openQueue(t, sc.cfg(t), runner, fakeFactory{prs: []int{4, 5, 4}})
+			ctx := context.Background()
+			if err := q.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			s := intake.Suite{InstallationID: 7, Repo: analysis.Repo{Owner: "octo", Name: "app"}, HeadSHA: "fork1", Reason: "check_suite.requested"}
+			if res, err := q.EnqueueResolve(ctx, "d1", s); err != nil || res.Inserted != 1 {
+				t.Fatalf("EnqueueResolve: %+v, %v", res, err)
+			}
+			if res, err := q.EnqueueResolve(ctx, "d1", s); err != nil || !res.Duplicate {
+				t.Fatalf("redelivered EnqueueResolve: %+v, %v", res, err)
+			}
+			waitFor(t, "both analyses", func() bool {
+				return runner.count("octo/app#4@fork1") == 1 && runner.count("octo/app#5@fork1") == 1
+			})
+			time.Sleep(200 * time.Millisecond)
+			if runner.total() != 2 {
+				t.Fatalf("runner called %d times, want 2", runner.total())
+			}
+		})
+	}
+}
+
+// TestStopPutsRunningJobsBack: a job still running when Stop's bound ends is
+// cancelled and returns to the queue without spending an attempt.
+func TestStopPutsRunningJobsBack(t *testing.T) {
+	runner := newFakeRunner()
+	runner.block = make(chan struct{})
+	cfg := stores()[0].cfg(t)
+	q, err := Open(context.Background(), cfg, runner, fakeFactory{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := q.Enqueue(ctx, "d1", job(1, "aaa", "d1")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the job to start", func() bool { return runner.total() == 1 })
+	sctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancel()
+	if err := q.Stop(sctx); err == nil {
+		t.Fatal("Stop returned nil although it had to cancel a job")
+	}
+
+	q2 := openQueue(t, cfg, newFakeRunner(), fakeFactory{})
+	j := q2.allJobs(t)[0]
+	if j.State != rivertype.JobStateAvailable || j.Attempt != 0 {
+		t.Fatalf("after stop: state %s attempt %d, want available 0", j.State, j.Attempt)
+	}
+}
+
+func TestStopWaitsForRunningJobs(t *testing.T) {
+	runner := newFakeRunner()
+	runner.block = make(chan struct{})
+	q, err := Open(context.Background(), stores()[0].cfg(t), runner, fakeFactory{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := q.Enqueue(ctx, "d1", job(1, "aaa", "d1")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the job to start", func() bool { return runner.total() == 1 })
+	time.AfterFunc(200*time.Millisecond, func() { close(runner.block) })
+	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := q.Stop(sctx); err != nil {
+		t.Fatalf("Stop: %v", err)
+	}
+}
+
+func TestJudge(t *testing.T) {
+	w := &analysisWorker{maxSnoozes: 3}
+	live := context.Background()
+	cancelled, cancel := context.WithCancel(live)
+	cancel()
+	timedOut, cancel2 := context.WithTimeout(live, -time.Second)
+	defer cancel2()
+	row := func(attempt int, meta string) *rivertype.JobRow {
+		return &rivertype.JobRow{Attempt: attempt, MaxAttempts: 8, Metadata: []byte(meta)}
+	}
+	ra := &analysis.RetryAfterError{Wait: time.Minute, Err: errors.New("429")}
+	cases := []struct {
+		name    string
+		ctx     context.Context
+		row     *rivertype.JobRow
+		err     error
+		outcome string
+	}{
+		{"success", live, row(1, "{}"), nil, OutcomeSuccess},
+		{"retry-after snoozes", live, row(1, "{}"), fmt.Errorf("wrapped: %w", ra), OutcomeSnoozed},
+		{"too many snoozes cancel", live, row(1, `{"snoozes":3}`), ra, OutcomeCancelled},
+		{"not found cancels", live, row(1, "{}"), fmt.Errorf("pr: %w", analysis.ErrNotFound), OutcomeCancelled},
+		{"other errors retry", live, row(1, "{}"), errors.New("boom"), OutcomeRetry},
+		{"last attempt fails", live, row(8, "{}"), errors.New("boom"), OutcomeFailed},
+		{"shutdown puts back", cancelled, row(1, "{}"), context.Canceled, OutcomeShutdown},
+		{"timeout is a failed attempt", timedOut, row(1, "{}"), context.DeadlineExceeded, OutcomeRetry},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			outcome, err := w.judge(c.ctx, c.row, c.err)
+			if outcome != c.outcome {
+				t.Fatalf("outcome %q, want %q (err %v)", outcome, c.outcome, err)
+			}
+			var snooze *rivertype.JobSnoozeError
+			var cancelErr *rivertype.JobCancelError
+			switch outcome {
+			case OutcomeSnoozed:
+				if !errors.As(err, &snooze) || snooze.Duration < ra.Wait {
+					t.Fatalf("want a snooze of at least %s, got %v", ra.Wait, err)
+				}
+			case OutcomeShutdown:
+				if !errors.As(err, &snooze) || snooze.Duration != 0 {
+					t.Fatalf("want JobSnooze(0), got %v", err)
+				}
+			case OutcomeCancelled:
+				if !errors.As(err, &cancelErr) {
+					t.Fatalf("want JobCancel, got %v", err)
+				}
+			case OutcomeSuccess:
+				if err != nil {
+					t.Fatal(err)
+				}
+			default:
+				if err == nil || errors.As(err, &snooze) || errors.As(err, &cancelErr) {
+					t.Fatalf("want a plain error for River's backoff, got %v", err)
+				}
+			}
+		})
+	}
+}
+
+func TestSnoozeForNeverShorterThanAsked(t *testing.T) {
+	for _, wait := range []time.Duration{0, -time.Second, time.Millisecond, time.Second, 90 * time.Second, time.Hour} {
+		floor := max(wait, minRateLimitWait)
+		if wait > 0 {
+			floor = wait
+		}
+		for range 50 {
+			if got := snoozeFor(wait); got < floor || got > floor+31*time.Second {
+				t.Fatalf("snoozeFor(%s) = %s, want in [%s, %s]", wait, got, floor, floor+31*time.Second)
+			}
+		}
+	}
+}
+
+func TestSQLiteReopenIsIdempotent(t *testing.T) {
+	cfg := stores()[0].cfg(t)
+	for range 2 {
+		q, err := Open(context.Background(), cfg, newFakeRunner(), fakeFactory{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := q.Ready(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		_ = q.Stop(context.Background())
+	}
+	res, err := Migrate(context.Background(), cfg)
+	if err != nil || len(res.River)+len(res.Own) != 0 {
+		t.Fatalf("re-migrate: %+v, %v; want no versions", res, err)
+	}
+}
+
+func TestReadyFailsWhenStoreIsGone(t *testing.T) {
+	q := openQueue(t, stores()[0].cfg(t), newFakeRunner(), fakeFactory{})
+	if err := q.Ready(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	q.st.close()
+	if err := q.Ready(context.Background()); err == nil {
+		t.Fatal("Ready after close returned nil")
+	}
+}
+
+func TestPostgresRefusesMissingSchema(t *testing.T) {
+	url := os.Getenv("PRODREADY_TEST_POSTGRES_URL")
+	if url == "" {
+		t.Skip("PRODREADY_TEST_POSTGRES_URL not set")
+	}
+	u := postgresSchema(t, url)
+	_, err := Open(context.Background(), Config{DatabaseURL: u}, newFakeRunner(), fakeFactory{})
+	if !errors.Is(err, ErrNotMigrated) {
+		t.Fatalf("Open on an empty schema: %v, want ErrNotMigrated", err)
+	}
+	if _, err := Migrate(context.Background(), Config{DatabaseURL: u}); err != nil {
+		t.Fatal(err)
+	}
+	q, err := Open(context.Background(), Config{DatabaseURL: u}, newFakeRunner(), fakeFactory{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = q.Stop(context.Background())
+}
+
+func TestConfigRejectsBadValues(t *testing.T) {
+	cases := []Config{
+		{DatabaseURL: "mysql://x"},
+		{},
+		{SQLitePath: "x.db", JobTimeout: time.Hour, RescueAfter: time.Minute},
+	}
+	for _, c := range cases {
+		if _, err := Open(context.Background(), c, newFakeRunner(), fakeFactory{}); err == nil {
+			t.Errorf("Open(%+v) succeeded", c)
+		}
+	}
+}
+
+var _ = river.JobSnooze

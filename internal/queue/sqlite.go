@@ -1,0 +1,203 @@
+package queue
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	// Registers the pure-Go "sqlite" database/sql driver (no cgo).
+	_ "modernc.org/sqlite"
+)
+
+// openSQLite opens the embedded store. One connection only: SQLite allows
+// one writer, and River's driver advises a single connection to avoid
+// SQLITE_BUSY between its own goroutines. WAL keeps readers off the writer.
+func openSQLite(ctx context.Context, path string) (*sql.DB, error) {
+	if path == "" {
+		return nil, errors.New("open SQLite: empty path")
+	}
+	// '?' and '#' would be read as the start of the DSN's parameters.
+	if strings.ContainsAny(path, "?#") {
+		return nil, fmt.Errorf("open SQLite: path %q must not contain '?' or '#'", path)
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("open SQLite: create directory: %w", err)
+		}
+	}
+	dsn := "file:" + path +
+		"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open SQLite %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
+	if err := db.PingContext(ctx); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("open SQLite %s: %w", path, err)
+	}
+	return db, nil
+}
+
+type sqliteDialect struct{ db *sql.DB }
+
+func (d sqliteDialect) withTx(ctx context.Context, fn func(context.Context, *sql.Tx) error) error {
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(ctx, tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+func (d sqliteDialect) recordDelivery(ctx context.Context, tx *sql.Tx, id string, at time.Time) (bool, error) {
+	res, err := tx.ExecContext(ctx,
+		`INSERT INTO prodready_deliveries (delivery_id, received_at) VALUES (?, ?) ON CONFLICT (delivery_id) DO NOTHING`,
+		id, at.Unix())
+	if err != nil {
+		return false, fmt.Errorf("record delivery: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("record delivery: %w", err)
+	}
+	return n == 1, nil
+}
+
+func (d sqliteDialect) pruneDeliveries(ctx context.Context, before time.Time) (int64, error) {
+	res, err := d.db.ExecContext(ctx, `DELETE FROM prodready_deliveries WHERE received_at < ?`, before.Unix())
+	if err != nil {
+		return 0, fmt.Errorf("prune deliveries: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("prune deliveries: %w", err)
+	}
+	return n, nil
+}
+
+func (d sqliteDialect) jobCounts(ctx context.Context) (map[string]int, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT state, count(*) FROM river_job GROUP BY state`)
+	if err != nil {
+		return nil, fmt.Errorf("count jobs: %w", err)
+	}
+	return scanCounts(rows)
+}
+
+func (d sqliteDialect) ping(ctx context.Context) error {
+	var one int
+	// A query on our own table also proves the schema is there.
+	err := d.db.QueryRowContext(ctx, `SELECT 1 FROM prodready_deliveries LIMIT 1`).Scan(&one)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("ping SQLite: %w", err)
+	}
+	return nil
+}
+
+func (d sqliteDialect) migrateOwn(ctx context.Context) ([]int, error) {
+	var applied []int
+	err := d.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, ownMigrationTableSQLite); err != nil {
+			return fmt.Errorf("create prodready_migration: %w", err)
+		}
+		done, err := sqliteVersions(ctx, tx)
+		if err != nil {
+			return err
+		}
+		for _, m := range ownMigrations {
+			if done[m.version] {
+				continue
+			}
+			for _, stmt := range m.sqlite {
+				if _, err := tx.ExecContext(ctx, stmt); err != nil {
+					return fmt.Errorf("own migration %d: %w", m.version, err)
+				}
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO prodready_migration (version, applied_at) VALUES (?, ?)`,
+				m.version, time.Now().Unix()); err != nil {
+				return fmt.Errorf("own migration %d: %w", m.version, err)
+			}
+			applied = append(applied, m.version)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("migrate SQLite: %w", err)
+	}
+	return applied, nil
+}
+
+func (d sqliteDialect) missingOwn(ctx context.Context) ([]int, error) {
+	var missing []int
+	err := d.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx,
+			`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'prodready_migration'`).Scan(&n); err != nil {
+			return fmt.Errorf("look for prodready_migration: %w", err)
+		}
+		done := map[int]bool{}
+		if n > 0 {
+			var err error
+			if done, err = sqliteVersions(ctx, tx); err != nil {
+				return err
+			}
+		}
+		missing = ownMissing(done)
+		return nil
+	})
+	return missing, err
+}
+
+func sqliteVersions(ctx context.Context, tx *sql.Tx) (map[int]bool, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT version FROM prodready_migration`)
+	if err != nil {
+		return nil, fmt.Errorf("read prodready_migration: %w", err)
+	}
+	defer rows.Close()
+	done := map[int]bool{}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, fmt.Errorf("read prodready_migration: %w", err)
+		}
+		done[v] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read prodready_migration: %w", err)
+	}
+	return done, nil
+}
+
+func (d sqliteDialect) close() { _ = d.db.Close() }
+
+// scanCounts reads (state, count) rows.
+func scanCounts(rows *sql.Rows) (map[string]int, error) {
+	defer rows.Close()
+	counts := map[string]int{}
+	for rows.Next() {
+		var state string
+		var n int
+		if err := rows.Scan(&state, &n); err != nil {
+			return nil, fmt.Errorf("count jobs: %w", err)
+		}
+		counts[state] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("count jobs: %w", err)
+	}
+	return counts, nil
+}

@@ -1,0 +1,220 @@
+package queue
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/prodready/prodready/internal/queue/intake"
+)
+
+// store is one database with its River client, whatever River's transaction
+// type. Queue talks only to this, so that River's TTx stays in this file and
+// the two dialect files.
+type store interface {
+	submit(ctx context.Context, reqs []request) ([]intake.Result, error)
+	insertAnalyses(ctx context.Context, jobs []analysisArgs) (intake.Result, error)
+	start(ctx context.Context) error
+	stop(ctx context.Context) error
+	stopAndCancel(ctx context.Context) error
+	ping(ctx context.Context) error
+	jobCounts(ctx context.Context) (map[string]int, error)
+	// jobs lists every job, newest first; for tests and diagnostics.
+	jobs(ctx context.Context) ([]*rivertype.JobRow, error)
+	close()
+}
+
+// request is one webhook delivery's worth of inserts.
+type request struct {
+	deliveryID string
+	analyses   []analysisArgs
+	resolves   []resolveArgs
+}
+
+// dialect is the SQL that differs between SQLite and Postgres.
+type dialect[TTx any] interface {
+	// withTx runs fn in one transaction and commits when fn returns nil.
+	withTx(ctx context.Context, fn func(ctx context.Context, tx TTx) error) error
+	// recordDelivery inserts the delivery id; false when it was already there.
+	recordDelivery(ctx context.Context, tx TTx, id string, at time.Time) (bool, error)
+	pruneDeliveries(ctx context.Context, before time.Time) (int64, error)
+	jobCounts(ctx context.Context) (map[string]int, error)
+	ping(ctx context.Context) error
+	// migrateOwn applies this package's own migrations; applied lists them.
+	migrateOwn(ctx context.Context) (applied []int, err error)
+	// missingOwn lists own migrations not applied yet.
+	missingOwn(ctx context.Context) ([]int, error)
+	close()
+}
+
+type riverStore[TTx any] struct {
+	db     dialect[TTx]
+	client *river.Client[TTx]
+	now    func() time.Time
+}
+
+// submit records each request's delivery id and inserts its jobs, all in
+// one transaction, so a delivery is either wholly queued or not at all: the
+// webhook may answer 202 only once this returned nil. It takes several
+// requests so that concurrent webhook requests can later share one commit
+// (issue 6); results are per request, in order.
+func (s *riverStore[TTx]) submit(ctx context.Context, reqs []request) ([]intake.Result, error) {
+	var results []intake.Result
+	err := s.db.withTx(ctx, func(ctx context.Context, tx TTx) error {
+		results = make([]intake.Result, len(reqs))
+		b := newBatch()
+		now := s.now()
+		for i, r := range reqs {
+			fresh, err := s.db.recordDelivery(ctx, tx, r.deliveryID, now)
+			if err != nil {
+				return err
+			}
+			if !fresh {
+				results[i].Duplicate = true
+				continue
+			}
+			for _, a := range r.analyses {
+				if !b.add(i, kindAnalysis, a.key(), a) {
+					results[i].Deduped++
+				}
+			}
+			for _, a := range r.resolves {
+				if !b.add(i, kindResolve, a.key(), a) {
+					results[i].Deduped++
+				}
+			}
+		}
+		if len(b.params) == 0 {
+			return nil
+		}
+		res, err := s.client.InsertManyTx(ctx, tx, b.params)
+		if err != nil {
+			return fmt.Errorf("insert %d jobs: %w", len(b.params), err)
+		}
+		return b.count(res, results)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("enqueue: %w", err)
+	}
+	return results, nil
+}
+
+// insertAnalyses inserts jobs found by a worker (no delivery to record).
+func (s *riverStore[TTx]) insertAnalyses(ctx context.Context, jobs []analysisArgs) (intake.Result, error) {
+	b := newBatch()
+	results := make([]intake.Result, 1)
+	for _, a := range jobs {
+		if !b.add(0, kindAnalysis, a.key(), a) {
+			results[0].Deduped++
+		}
+	}
+	if len(b.params) == 0 {
+		return results[0], nil
+	}
+	res, err := s.client.InsertMany(ctx, b.params)
+	if err != nil {
+		return intake.Result{}, fmt.Errorf("insert %d analysis jobs: %w", len(b.params), err)
+	}
+	if err := b.count(res, results); err != nil {
+		return intake.Result{}, err
+	}
+	return results[0], nil
+}
+
+func (s *riverStore[TTx]) start(ctx context.Context) error {
+	if err := s.client.Start(ctx); err != nil {
+		return fmt.Errorf("start River: %w", err)
+	}
+	return nil
+}
+
+func (s *riverStore[TTx]) stop(ctx context.Context) error { return s.client.Stop(ctx) }
+
+func (s *riverStore[TTx]) stopAndCancel(ctx context.Context) error {
+	return s.client.StopAndCancel(ctx)
+}
+
+func (s *riverStore[TTx]) ping(ctx context.Context) error { return s.db.ping(ctx) }
+
+func (s *riverStore[TTx]) jobCounts(ctx context.Context) (map[string]int, error) {
+	return s.db.jobCounts(ctx)
+}
+
+func (s *riverStore[TTx]) jobs(ctx context.Context) ([]*rivertype.JobRow, error) {
+	var all []*rivertype.JobRow
+	params := river.NewJobListParams().States(rivertype.JobStates()...).First(1000)
+	for {
+		page, err := s.client.JobList(ctx, params)
+		if err != nil {
+			return nil, fmt.Errorf("list jobs: %w", err)
+		}
+		for _, j := range page.Jobs {
+			all = append(all, j)
+		}
+		if len(page.Jobs) < 1000 {
+			return all, nil
+		}
+		params = params.After(page.LastCursor)
+	}
+}
+
+func (s *riverStore[TTx]) close() { s.db.close() }
+
+// batch collects the jobs of one insert, dropping repeats of a unique key
+// (Postgres refuses an upsert that touches one row twice) and remembering
+// which request each job came from.
+type batch struct {
+	params []river.InsertManyParams
+	owner  map[string]int // kind+key → request index
+}
+
+func newBatch() *batch { return &batch{owner: map[string]int{}} }
+
+func (b *batch) add(req int, kind, key string, args river.JobArgs) bool {
+	k := kind + "\x00" + key
+	if _, dup := b.owner[k]; dup {
+		return false
+	}
+	b.owner[k] = req
+	b.params = append(b.params, river.InsertManyParams{Args: args})
+	return true
+}
+
+// count credits each insert result to its request. Results are matched by
+// key, not by position: a skipped duplicate comes back as the existing row,
+// and nothing promises RETURNING keeps the input order.
+func (b *batch) count(res []*rivertype.JobInsertResult, results []intake.Result) error {
+	for _, r := range res {
+		var key string
+		switch r.Job.Kind {
+		case kindAnalysis:
+			var a analysisArgs
+			if err := json.Unmarshal(r.Job.EncodedArgs, &a); err != nil {
+				return fmt.Errorf("decode inserted job %d: %w", r.Job.ID, err)
+			}
+			key = a.key()
+		case kindResolve:
+			var a resolveArgs
+			if err := json.Unmarshal(r.Job.EncodedArgs, &a); err != nil {
+				return fmt.Errorf("decode inserted job %d: %w", r.Job.ID, err)
+			}
+			key = a.key()
+		default:
+			return fmt.Errorf("insert returned a job of unexpected kind %q", r.Job.Kind)
+		}
+		i, ok := b.owner[r.Job.Kind+"\x00"+key]
+		if !ok {
+			return fmt.Errorf("insert returned job %d that no request asked for", r.Job.ID)
+		}
+		if r.UniqueSkippedAsDuplicate {
+			results[i].Deduped++
+		} else {
+			results[i].Inserted++
+		}
+	}
+	return nil
+}

@@ -1,0 +1,160 @@
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/prodready/prodready/internal/queue"
+	"github.com/prodready/prodready/internal/webhook"
+)
+
+// Metrics holds every collector the App exports, on a registry of its own
+// (never the global default one). Other packages report through the small
+// interfaces it satisfies: webhook.Metrics, queue.Metrics, ghclient.Observer
+// and analysis.Observer.
+type Metrics struct {
+	reg            *prometheus.Registry
+	deliveries     *prometheus.CounterVec
+	analyses       *prometheus.HistogramVec
+	annotations    prometheus.Counter
+	conclusions    *prometheus.CounterVec
+	githubRequests *prometheus.CounterVec
+	rateRemaining  prometheus.Gauge
+}
+
+// NewMetrics creates the collectors and a registry holding them plus the
+// Go runtime and process collectors.
+func NewMetrics() *Metrics {
+	m := &Metrics{
+		reg: prometheus.NewRegistry(),
+		deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "prodready_webhook_deliveries_total",
+			Help: "Webhook deliveries by event and outcome (accepted, duplicate, ignored, logged, unauthorized, too_large, bad_request, unsupported_media_type, error).",
+		}, []string{"event", "outcome"}),
+		analyses: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "prodready_analysis_duration_seconds",
+			Help:    "Duration of analysis attempts by outcome (success, snoozed, retry, failed, cancelled, shutdown).",
+			Buckets: []float64{0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300},
+		}, []string{"outcome"}),
+		annotations: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "prodready_annotations_posted_total",
+			Help: "Check-run annotations sent to GitHub.",
+		}),
+		conclusions: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "prodready_check_runs_completed_total",
+			Help: "Check runs the analysis completed, by conclusion.",
+		}, []string{"conclusion"}),
+		githubRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "prodready_github_requests_total",
+			Help: "HTTP attempts to the GitHub API by method, route and status (0: no response).",
+		}, []string{"method", "route", "status"}),
+		rateRemaining: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "prodready_github_rate_limit_remaining",
+			Help: "x-ratelimit-remaining of the latest GitHub response that carried it (any installation).",
+		}),
+	}
+	m.rateRemaining.Set(-1)
+	m.reg.MustRegister(
+		m.deliveries, m.analyses, m.annotations, m.conclusions, m.githubRequests, m.rateRemaining,
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	return m
+}
+
+// Registry lets callers add collectors of their own.
+func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
+
+// Handler serves the registry in Prometheus' exposition format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+}
+
+// ObserveDelivery implements webhook.Metrics.
+func (m *Metrics) ObserveDelivery(event, outcome string) {
+	m.deliveries.WithLabelValues(event, outcome).Inc()
+}
+
+// ObserveAnalysis implements queue.Metrics.
+func (m *Metrics) ObserveAnalysis(outcome string, took time.Duration) {
+	m.analyses.WithLabelValues(outcome).Observe(took.Seconds())
+}
+
+// AnalysisDone counts completed check runs by conclusion (the analysis
+// Observer); durations come from the queue's ObserveAnalysis.
+func (m *Metrics) AnalysisDone(conclusion string, _ time.Duration) {
+	m.conclusions.WithLabelValues(conclusion).Inc()
+}
+
+// AnnotationsPosted counts annotations sent in check-run writes.
+func (m *Metrics) AnnotationsPosted(n int) {
+	if n > 0 {
+		m.annotations.Add(float64(n))
+	}
+}
+
+// OnResponse implements ghclient.Observer.
+func (m *Metrics) OnResponse(method, route string, status, remaining int) {
+	m.githubRequests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
+	if remaining >= 0 {
+		m.rateRemaining.Set(float64(remaining))
+	}
+}
+
+// JobCounter is the queue as the jobs gauge sees it.
+type JobCounter interface {
+	JobCounts(ctx context.Context) (map[string]int, error)
+}
+
+// jobsCollector reads job counts from the store at scrape time, so that
+// every instance sharing a Postgres store reports the same, true numbers.
+type jobsCollector struct {
+	src    JobCounter
+	logger *slog.Logger
+	jobs   *prometheus.Desc
+	up     *prometheus.Desc
+}
+
+func (m *Metrics) registerJobs(src JobCounter, logger *slog.Logger) error {
+	return m.reg.Register(&jobsCollector{
+		src:    src,
+		logger: logger,
+		jobs:   prometheus.NewDesc("prodready_jobs", "Jobs in the queue store by state.", []string{"state"}, nil),
+		up:     prometheus.NewDesc("prodready_queue_up", "1 when the queue store answered the last scrape's count.", nil, nil),
+	})
+}
+
+func (c *jobsCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.jobs
+	ch <- c.up
+}
+
+// scrapeTimeout keeps a slow store from stalling the whole scrape.
+const scrapeTimeout = 2 * time.Second
+
+func (c *jobsCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), scrapeTimeout)
+	defer cancel()
+	counts, err := c.src.JobCounts(ctx)
+	if err != nil {
+		c.logger.WarnContext(ctx, "metrics: counting jobs failed", slog.String("error", err.Error()))
+		ch <- prometheus.MustNewConstMetric(c.up, prometheus.GaugeValue, 0)
+		return
+	}
+	ch <- prometheus.MustNewConstMetric(c.up, prometheus.GaugeValue, 1)
+	for state, n := range counts {
+		ch <- prometheus.MustNewConstMetric(c.jobs, prometheus.GaugeValue, float64(n), state)
+	}
+}
+
+var (
+	_ webhook.Metrics = (*Metrics)(nil)
+	_ queue.Metrics   = (*Metrics)(nil)
+)
