@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 	"text/tabwriter"
 
@@ -17,6 +18,9 @@ import (
 	"github.com/prodready/prodready/internal/report"
 	"github.com/prodready/prodready/internal/rules"
 )
+
+// checkMemoryLimit is the soft limit of `app check`'s Go heap.
+const checkMemoryLimit = 48 << 20
 
 type checkFlags struct {
 	configFile string
@@ -127,6 +131,12 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	defer closeInput()
 
+	// A review streams, so its live heap stays small; a soft memory limit
+	// keeps the collector ahead of a large file instead of letting the heap
+	// grow to twice its peak. GOMEMLIMIT in the environment overrides it.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(checkMemoryLimit)
+	}
 	engine := rules.NewEngineWithPolicy(reg, cf.workers, policy)
 	res, err := engine.RunDiff(ctx, input)
 	if err != nil {

@@ -36,7 +36,7 @@ type Options struct {
 	// Policy applies a repository's configuration; nil means defaults.
 	Policy Policy
 	// InFlightBytes bounds the diff text parsed and not yet judged, which
-	// is what a run's memory grows with; 0 means 6 MiB. A single file
+	// is what a run's memory grows with; 0 means 3 MiB. A single file
 	// larger than the bound still goes through, alone.
 	InFlightBytes int
 }
@@ -93,7 +93,7 @@ func NewEngine(reg *Registry, opts Options) *Engine {
 		opts.ChunkBytes = 256 << 10
 	}
 	if opts.InFlightBytes <= 0 {
-		opts.InFlightBytes = 6 << 20
+		opts.InFlightBytes = 3 << 20
 	}
 	e := &Engine{reg: reg, opts: opts, plans: map[planKey]*plan{}, diffIdx: map[string]int{}}
 	for i, r := range reg.rules {
