@@ -1,0 +1,258 @@
+// Command loadgen measures how fast the App acknowledges webhooks: it sends
+// N signed pull_request deliveries at concurrency C to a prodready server on
+// this machine and reports acknowledgement latency (p50, p99, max), accepted
+// deliveries per second and the status of every answer. With -self it
+// starts the App's own HTTP stack and queue in-process (SQLite, or Postgres
+// with -database-url) whose analyses do nothing, so only the webhook path is
+// timed. It only ever talks to loopback addresses, and stops after -n
+// requests or -timeout, whichever comes first.
+package main
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prodready/prodready/internal/analysis"
+	"github.com/prodready/prodready/internal/server"
+)
+
+func main() {
+	target := flag.String("url", "", "webhook URL of a running server (loopback only)")
+	self := flag.Bool("self", false, "start an in-process server whose analyses do nothing, and measure it")
+	dbURL := flag.String("database-url", "", "with -self: a postgres:// URL instead of a temporary SQLite file")
+	secret := flag.String("secret", "loadgen-secret", "webhook secret shared with the server")
+	n := flag.Int("n", 2000, "deliveries to send (at most 100000)")
+	c := flag.Int("c", 50, "concurrent senders (at most 500)")
+	dupEvery := flag.Int("dup-every", 10, "every k-th delivery repeats an earlier delivery id, as a GitHub redelivery does (0: none)")
+	timeout := flag.Duration("timeout", 2*time.Minute, "stop after this long whatever remains")
+	flag.Parse()
+	if err := run(*target, *self, *dbURL, *secret, *n, *c, *dupEvery, *timeout); err != nil {
+		fmt.Fprintf(os.Stderr, "loadgen: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func run(target string, self bool, dbURL, secret string, n, c, dupEvery int, timeout time.Duration) error {
+	if n < 1 || n > 100000 || c < 1 || c > 500 {
+		return errors.New("-n must be 1..100000 and -c 1..500")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	stop := func(int) {}
+	if self {
+		u, stopSelf, err := startSelf(ctx, dbURL, secret)
+		if err != nil {
+			return err
+		}
+		stop, target = stopSelf, u
+	}
+	if err := requireLoopback(target); err != nil {
+		return err
+	}
+	client := &http.Client{Timeout: 15 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: c, MaxConnsPerHost: c}}
+	lat := make([]time.Duration, n)
+	status := make([]int, n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := 0; w < c; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				delivery := i
+				if dupEvery > 0 && i > 0 && i%dupEvery == 0 {
+					delivery = i - 1
+				}
+				body := payload(delivery)
+				t0 := time.Now()
+				code, err := send(ctx, client, target, secret, fmt.Sprintf("loadgen-%06d", delivery), body)
+				lat[i] = time.Since(t0)
+				if err != nil {
+					code = -1
+				}
+				status[i] = code
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	accepted := report(os.Stdout, lat, status, elapsed)
+	stop(accepted)
+	return nil
+}
+
+func payload(i int) string {
+	sha := fmt.Sprintf("%040x", uint64(i)*2654435761+1)
+	return fmt.Sprintf(`{"action":"opened","number":%d,"pull_request":{"number":%d,"state":"open","draft":false,"head":{"sha":%q}},"repository":{"id":1,"name":"load","full_name":"acme/load","owner":{"login":"acme"}},"installation":{"id":1}}`, i+1, i+1, sha)
+}
+
+func send(ctx context.Context, client *http.Client, target, secret, delivery, body string) (int, error) {
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, strings.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-GitHub-Event", "pull_request")
+	req.Header.Set("X-GitHub-Delivery", delivery)
+	req.Header.Set("X-Hub-Signature-256", "sha256="+hex.EncodeToString(mac.Sum(nil)))
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}
+
+// report prints the figures and returns how many deliveries were accepted
+// as new (202).
+func report(w io.Writer, lat []time.Duration, status []int, elapsed time.Duration) int {
+	var done []time.Duration
+	counts := map[int]int{}
+	for i, s := range status {
+		if s == 0 {
+			continue // never sent: stopped by -timeout
+		}
+		counts[s]++
+		done = append(done, lat[i])
+	}
+	sort.Slice(done, func(i, j int) bool { return done[i] < done[j] })
+	pct := func(p float64) time.Duration {
+		if len(done) == 0 {
+			return 0
+		}
+		return done[min(len(done)-1, int(p*float64(len(done))))]
+	}
+	codes := make([]int, 0, len(counts))
+	for k := range counts {
+		codes = append(codes, k)
+	}
+	sort.Ints(codes)
+	fmt.Fprintf(w, "sent %d in %s: %.0f deliveries/s\n", len(done), elapsed.Round(time.Millisecond), float64(len(done))/elapsed.Seconds())
+	fmt.Fprintf(w, "ack latency p50 %s, p99 %s, max %s\n", pct(0.50).Round(10*time.Microsecond), pct(0.99).Round(10*time.Microsecond), pct(1).Round(10*time.Microsecond))
+	for _, k := range codes {
+		label := http.StatusText(k)
+		if k == -1 {
+			label = "transport error"
+		}
+		fmt.Fprintf(w, "  %d %s: %d\n", k, label, counts[k])
+	}
+	return counts[http.StatusAccepted]
+}
+
+// requireLoopback refuses any target that is not this machine.
+func requireLoopback(target string) error {
+	u, err := url.Parse(target)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("-url %q is not a URL (or use -self)", target)
+	}
+	host := u.Hostname()
+	if host == "localhost" {
+		return nil
+	}
+	ip := net.ParseIP(host)
+	if ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("-url %q: only loopback addresses are allowed", target)
+	}
+	return nil
+}
+
+type noGitHub struct{}
+
+func (noGitHub) ForInstallation(context.Context, int64) (analysis.GitHub, error) {
+	return nil, errors.New("loadgen: no GitHub")
+}
+
+// noopRunner counts the analyses the queue hands it, per pull request, so
+// that lost and duplicated jobs show.
+type noopRunner struct {
+	mu   sync.Mutex
+	seen map[int]int
+}
+
+func (r *noopRunner) Analyze(_ context.Context, job analysis.Job) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.seen[job.PR]++
+	return nil
+}
+
+func (r *noopRunner) counts() (distinct, total int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, k := range r.seen {
+		distinct++
+		total += k
+	}
+	return distinct, total
+}
+
+func startSelf(ctx context.Context, dbURL, secret string) (string, func(accepted int), error) {
+	dir, err := os.MkdirTemp("", "loadgen-")
+	if err != nil {
+		return "", nil, err
+	}
+	cfg := server.Config{WebhookSecret: []byte(secret), DatabaseURL: dbURL, DBPath: filepath.Join(dir, "queue.db"), Workers: 4, ShutdownTimeout: 10 * time.Second, AppID: 1}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srvCtx, cancel := context.WithCancel(context.Background())
+	runner := &noopRunner{seen: map[int]int{}}
+	srv, err := server.New(srvCtx, cfg, runner, noGitHub{}, server.Options{Logger: logger})
+	if err != nil {
+		cancel()
+		os.RemoveAll(dir)
+		return "", nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		cancel()
+		os.RemoveAll(dir)
+		return "", nil, err
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		srv.Serve(srvCtx, ln)
+	}()
+	began := time.Now()
+	stop := func(accepted int) {
+		// Wait for the queue to drain, bounded, then report what ran.
+		deadline := time.Now().Add(time.Minute)
+		for time.Now().Before(deadline) {
+			if d, _ := runner.counts(); d >= accepted {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		distinct, total := runner.counts()
+		fmt.Printf("analyses: %d distinct pull requests, %d runs (lost %d, duplicated %d), all done %s after the first delivery\n",
+			distinct, total, max(accepted-distinct, 0), total-distinct, time.Since(began).Round(time.Millisecond))
+		cancel()
+		<-done
+		os.RemoveAll(dir)
+	}
+	return "http://" + ln.Addr().String() + "/webhook", stop, nil
+}
