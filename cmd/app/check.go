@@ -137,7 +137,7 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(checkMemoryLimit)
 	}
-	engine := rules.NewEngineWithPolicy(reg, cf.workers, policy)
+	engine := rules.NewEngineWithPolicy(reg, cf.workers, policy, config.DirReader(cf.repo))
 	res, err := engine.RunDiff(ctx, input)
 	if err != nil {
 		return fail("%s: %v", name, err)

@@ -311,7 +311,7 @@ func (a *Analyzer) review(ctx context.Context, gh GitHub, job Job, policy *confi
 	if err != nil {
 		return nil, nil, fmt.Errorf("build rules: %w", err)
 	}
-	engine := rules.NewEngineWithPolicy(reg, a.opts.Workers, policy)
+	engine := rules.NewEngineWithPolicy(reg, a.opts.Workers, policy, repoReader{gh, job.Repo, job.HeadSHA})
 
 	rc, err := gh.PullRequestDiff(ctx, job.Repo, job.PR)
 	if err == nil {

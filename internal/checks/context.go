@@ -81,6 +81,8 @@ type FileContext struct {
 	Views []*HunkView
 	// IsTest is set for test files by the language's conventions.
 	IsTest bool
+	// Run is shared by every file of the review (repository access, memo).
+	Run *Run
 
 	findings []Finding
 	current  Meta

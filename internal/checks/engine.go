@@ -35,6 +35,9 @@ type Options struct {
 	ChunkBytes int
 	// Policy applies a repository's configuration; nil means defaults.
 	Policy Policy
+	// Repo reads files of the repository under review, for rules that need
+	// more than the diff (declared dependencies); nil when there is none.
+	Repo RepoReader
 	// InFlightBytes bounds the diff text parsed and not yet judged, which
 	// is what a run's memory grows with; 0 means 3 MiB. A single file
 	// larger than the bound still goes through, alone.
@@ -262,6 +265,7 @@ func (e *Engine) run(ctx context.Context, produce func(yield func(unit) bool) er
 
 // runChunks is run; ch, when not nil, takes parsed chunks back for reuse.
 func (e *Engine) runChunks(ctx context.Context, ch *diff.Chunker, produce func(yield func(unit) bool) error) (*Result, error) {
+	run := &Run{Repo: e.opts.Repo}
 	recycle := func([]byte) {}
 	if ch != nil {
 		recycle = ch.Recycle
@@ -309,10 +313,10 @@ func (e *Engine) runChunks(ctx context.Context, ch *diff.Chunker, produce func(y
 					continue
 				}
 				if u.file != nil {
-					results <- []fileResult{e.checkFile(ctx, u.index, u.file, &scratch)}
+					results <- []fileResult{e.checkFile(ctx, run, u.index, u.file, &scratch)}
 					continue
 				}
-				out, err := e.checkChunk(ctx, u, &scratch, recycle)
+				out, err := e.checkChunk(ctx, run, u, &scratch, recycle)
 				budget.release(len(u.chunk))
 				if err != nil {
 					fail(err, &parseErr)
@@ -365,7 +369,7 @@ func (e *Engine) runChunks(ctx context.Context, ch *diff.Chunker, produce func(y
 
 // checkChunk parses a whole chunk before judging it, so that the chunk's
 // bytes can be recycled while the rules run (the parser copies the text).
-func (e *Engine) checkChunk(ctx context.Context, u unit, scratch *prefilterScratch, recycle func([]byte)) ([]fileResult, error) {
+func (e *Engine) checkChunk(ctx context.Context, run *Run, u unit, scratch *prefilterScratch, recycle func([]byte)) ([]fileResult, error) {
 	r := diff.NewReader(bytes.NewReader(u.chunk))
 	var files []*diff.File
 	for {
@@ -383,7 +387,7 @@ func (e *Engine) checkChunk(ctx context.Context, u unit, scratch *prefilterScrat
 	out := make([]fileResult, 0, len(files))
 	for j, f := range files {
 		files[j] = nil
-		out = append(out, e.checkFile(ctx, u.index+j, f, scratch))
+		out = append(out, e.checkFile(ctx, run, u.index+j, f, scratch))
 	}
 	return out, nil
 }
@@ -522,7 +526,7 @@ type prefilterScratch struct {
 	bits   []uint64
 }
 
-func (e *Engine) checkFile(ctx context.Context, index int, f *diff.File, scratch *prefilterScratch) fileResult {
+func (e *Engine) checkFile(ctx context.Context, run *Run, index int, f *diff.File, scratch *prefilterScratch) fileResult {
 	r := fileResult{index: index, path: f.Path(), added: f.AddedLines, binary: f.Binary}
 	if f.Binary || len(f.Hunks) == 0 || f.NewPath == "" {
 		return r
@@ -539,6 +543,7 @@ func (e *Engine) checkFile(ctx context.Context, index int, f *diff.File, scratch
 		return r
 	}
 	fc := newFileContext(ctx, f)
+	fc.Run = run
 	if e.opts.Policy != nil {
 		fc.IsTest = e.opts.Policy.IsTest(f.Path())
 	}

@@ -67,7 +67,7 @@ rules:
 	if _, ok := reg.Lookup("missing-tests"); ok {
 		t.Error("a disabled rule is still in the registry")
 	}
-	res, err := NewEngineWithPolicy(reg, 2, policy).RunDiff(context.Background(), strings.NewReader(src))
+	res, err := NewEngineWithPolicy(reg, 2, policy, nil).RunDiff(context.Background(), strings.NewReader(src))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -70,9 +70,10 @@ func NewEngine(reg *checks.Registry, workers int) *checks.Engine {
 }
 
 // NewEngineWithPolicy returns an engine that applies a repository's
-// resolved configuration, masking its own token formats too.
-func NewEngineWithPolicy(reg *checks.Registry, workers int, policy *config.Policy) *checks.Engine {
-	return checks.NewEngine(reg, checks.Options{Workers: workers, Redact: secrets.RedactWith(optionsOf(policy).secrets), Policy: policy})
+// resolved configuration, masking its own token formats too; repo (may be
+// nil) reads the repository's files at the reviewed revision.
+func NewEngineWithPolicy(reg *checks.Registry, workers int, policy *config.Policy, repo checks.RepoReader) *checks.Engine {
+	return checks.NewEngine(reg, checks.Options{Workers: workers, Redact: secrets.RedactWith(optionsOf(policy).secrets), Policy: policy, Repo: repo})
 }
 
 // optionsOf reads the rule options out of a resolved configuration. The
