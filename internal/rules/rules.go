@@ -8,7 +8,11 @@ import (
 
 	"github.com/prodready/prodready/internal/checks"
 	"github.com/prodready/prodready/internal/config"
+	"github.com/prodready/prodready/internal/rules/aihygiene"
+	"github.com/prodready/prodready/internal/rules/dependencies"
 	"github.com/prodready/prodready/internal/rules/errorhandling"
+	"github.com/prodready/prodready/internal/rules/hardening"
+	"github.com/prodready/prodready/internal/rules/insecuredefaults"
 	"github.com/prodready/prodready/internal/rules/inputvalidation"
 	"github.com/prodready/prodready/internal/rules/secrets"
 	"github.com/prodready/prodready/internal/rules/suppression"
@@ -34,6 +38,10 @@ func assemble(opts options) []checks.Rule {
 		inputvalidation.Rules(),
 		secrets.RulesWith(opts.secrets),
 		[]checks.Rule{missing},
+		insecuredefaults.Rules(),
+		hardening.Rules(),
+		aihygiene.Rules(),
+		dependencies.Rules(),
 	)
 	ids := make([]string, len(all))
 	for i, r := range all {
