@@ -88,7 +88,7 @@ func (r *goErrorDiscarded) check(fc *checks.FileContext, v *checks.HunkView, i i
 	if rest := strings.TrimSpace(cc.rest); rest != "" && rest[0] != '}' && rest[0] != ';' {
 		return false
 	}
-	if goDiscardAllowed(v, i, cc, multi) {
+	if goDiscardAllowed(v, i, cc, multi) || !likelyReturnsError(cc) {
 		return false
 	}
 	name := cc.callee
