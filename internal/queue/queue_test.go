@@ -2,8 +2,6 @@ package queue
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -12,12 +10,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/prodready/prodready/internal/analysis"
 	"github.com/prodready/prodready/internal/queue/intake"
+	"github.com/prodready/prodready/internal/queue/queuetest"
 )
 
 // fakeRunner counts analyses per head and answers with errs in turn (nil
@@ -98,7 +96,7 @@ func stores() []storeCase {
 	}}}
 	if url := os.Getenv("PRODREADY_TEST_POSTGRES_URL"); url != "" {
 		cases = append(cases, storeCase{"postgres", func(t *testing.T) Config {
-			u := postgresSchema(t, url)
+			u := queuetest.PostgresSchema(t, url)
 			if _, err := Migrate(context.Background(), Config{DatabaseURL: u}); err != nil {
 				t.Fatalf("migrate: %v", err)
 			}
@@ -106,34 +104,6 @@ func stores() []storeCase {
 		}})
 	}
 	return cases
-}
-
-// postgresSchema creates a throwaway schema and returns a URL whose
-// search_path selects it.
-func postgresSchema(t *testing.T, url string) string {
-	t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatalf("connect: %v", err)
-	}
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	schema := "prodready_test_" + hex.EncodeToString(b)
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		_, _ = conn.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-		_ = conn.Close(context.Background())
-	})
-	sep := "?"
-	for _, c := range url {
-		if c == '?' {
-			sep = "&"
-		}
-	}
-	return url + sep + "search_path=" + schema
 }
 
 func openQueue(t *testing.T, cfg Config, runner analysis.Runner, factory analysis.ClientFactory) *Queue {
@@ -587,7 +557,7 @@ func TestPostgresRefusesMissingSchema(t *testing.T) {
 	if url == "" {
 		t.Skip("PRODREADY_TEST_POSTGRES_URL not set")
 	}
-	u := postgresSchema(t, url)
+	u := queuetest.PostgresSchema(t, url)
 	_, err := Open(context.Background(), Config{DatabaseURL: u}, newFakeRunner(), fakeFactory{})
 	if !errors.Is(err, ErrNotMigrated) {
 		t.Fatalf("Open on an empty schema: %v, want ErrNotMigrated", err)

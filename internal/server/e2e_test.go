@@ -19,13 +19,33 @@ import (
 	"github.com/prodready/prodready/internal/analysis"
 	"github.com/prodready/prodready/internal/ghclient"
 	"github.com/prodready/prodready/internal/githubtest"
+	"github.com/prodready/prodready/internal/queue"
+	"github.com/prodready/prodready/internal/queue/queuetest"
 	"github.com/prodready/prodready/internal/rules"
 )
 
 // TestEndToEnd drives the App as GitHub would: signed deliveries over
 // HTTP to the real handler, queue and analysis, which talk to the fake
-// GitHub through the real go-github and ghinstallation clients.
+// GitHub through the real go-github and ghinstallation clients. It runs on
+// the embedded SQLite store, and on Postgres when the test server is set.
 func TestEndToEnd(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) {
+		endToEnd(t, Config{DBPath: filepath.Join(t.TempDir(), "q.db")})
+	})
+	t.Run("postgres", func(t *testing.T) {
+		url := queuetest.PostgresURL()
+		if url == "" {
+			t.Skip(queuetest.EnvPostgresURL + " not set")
+		}
+		u := queuetest.PostgresSchema(t, url)
+		if _, err := queue.Migrate(context.Background(), queue.Config{DatabaseURL: u}); err != nil {
+			t.Fatal(err)
+		}
+		endToEnd(t, Config{DatabaseURL: u})
+	})
+}
+
+func endToEnd(t *testing.T, store Config) {
 	const (
 		secret   = "e2e-webhook-secret"
 		repoFull = "acme/shop"
@@ -46,7 +66,7 @@ func TestEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := Config{AppID: gh.App().ID, WebhookSecret: []byte(secret), DBPath: filepath.Join(t.TempDir(), "q.db"), Workers: 2, ShutdownTimeout: 10 * time.Second}
+	cfg := Config{AppID: gh.App().ID, WebhookSecret: []byte(secret), DBPath: store.DBPath, DatabaseURL: store.DatabaseURL, Workers: 2, ShutdownTimeout: 10 * time.Second}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	srv, err := New(ctx, cfg, runner, factory, Options{queueTestOnly: true})
