@@ -4,13 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+
+	suggestpkg "github.com/prodready/prodready/internal/suggest"
 )
 
 // Parse reads a configuration file. The error, when not nil, is an *Error
@@ -434,36 +435,5 @@ func contains(list []string, s string) bool {
 // suggest returns " (did you mean "x"?)" for the closest candidate within
 // a small edit distance, or "".
 func suggest(s string, candidates []string) string {
-	best, bestD := "", 3
-	sorted := append([]string(nil), candidates...)
-	sort.Strings(sorted)
-	for _, c := range sorted {
-		if dist := levenshtein(s, c); dist < bestD {
-			best, bestD = c, dist
-		}
-	}
-	if best == "" {
-		return ""
-	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-func levenshtein(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return suggestpkg.Hint(s, candidates, 3)
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/prodready/prodready/internal/checks"
+	"github.com/prodready/prodready/internal/suggest"
 )
 
 // ID is the rule's id.
@@ -51,7 +52,7 @@ func (r rule) CheckLine(fc *checks.FileContext, v *checks.HunkView, i int) {
 	}
 	for _, id := range d.Rules {
 		if !slices.Contains(r.known, id) {
-			problems = append(problems, fmt.Sprintf("%s names unknown rule %q%s", kind, id, closest(id, r.known)))
+			problems = append(problems, fmt.Sprintf("%s names unknown rule %q%s", kind, id, suggest.Hint(id, r.known, 4)))
 		}
 	}
 	if d.Reason == "" {
@@ -64,38 +65,4 @@ func (r rule) CheckLine(fc *checks.FileContext, v *checks.HunkView, i int) {
 		return
 	}
 	fc.Report(checks.Finding{StartLine: line, StartColumn: d.Column, Message: strings.Join(problems, "; ") + "."})
-}
-
-// closest suggests the known id nearest to id, when one is near.
-func closest(id string, known []string) string {
-	best, bestD := "", 4
-	for _, k := range known {
-		if d := distance(id, k); d < bestD {
-			best, bestD = k, d
-		}
-	}
-	if best == "" {
-		return ""
-	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
