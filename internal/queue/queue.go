@@ -137,6 +137,10 @@ type Queue struct {
 	mu      sync.Mutex
 	started bool
 	stopped bool
+
+	// gc groups the transactions of concurrent Enqueue calls.
+	gc     *groupCommit
+	gcOnce sync.Once
 }
 
 // Open connects to the store. SQLite is migrated on the spot (one process
@@ -372,12 +376,16 @@ func (q *Queue) EnqueueResolve(ctx context.Context, deliveryID string, s intake.
 }
 
 func (q *Queue) submitOne(ctx context.Context, r request) (intake.Result, error) {
-	res, err := q.st.submit(ctx, []request{r})
+	q.gcOnce.Do(func() { q.gc = newGroupCommit(q.st.submit, groupCommitMax) })
+	res, err := q.gc.do(ctx, r)
 	if err != nil {
 		return intake.Result{}, fmt.Errorf("queue: %w", err)
 	}
-	return res[0], nil
+	return res, nil
 }
+
+// groupCommitMax bounds the deliveries committed in one transaction.
+const groupCommitMax = 256
 
 func validJob(j analysis.Job) error {
 	switch {

@@ -1,0 +1,93 @@
+package queue
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/prodready/prodready/internal/queue/intake"
+)
+
+// TestGroupCommitBatchesConcurrentRequests holds the group commit to its
+// contract: every request is answered with its own result, only after a
+// transaction holding it returned, and requests that arrive while one
+// transaction runs share the next.
+func TestGroupCommitBatchesConcurrentRequests(t *testing.T) {
+	var txs, maxBatch atomic.Int32
+	release := make(chan struct{})
+	var first atomic.Bool
+	first.Store(true)
+	submit := func(_ context.Context, reqs []request) ([]intake.Result, error) {
+		txs.Add(1)
+		for {
+			m := maxBatch.Load()
+			if int32(len(reqs)) <= m || maxBatch.CompareAndSwap(m, int32(len(reqs))) {
+				break
+			}
+		}
+		if first.Swap(false) {
+			<-release // hold the first transaction until the others queue up
+		}
+		out := make([]intake.Result, len(reqs))
+		for i, r := range reqs {
+			out[i].Duplicate = r.deliveryID == "dup"
+			out[i].Inserted = len(r.deliveryID)
+		}
+		return out, nil
+	}
+	g := newGroupCommit(submit, 256)
+	const n = 40
+	var wg sync.WaitGroup
+	results := make([]intake.Result, n)
+	errs := make([]error, n)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		results[0], errs[0] = g.do(context.Background(), request{deliveryID: "first"})
+	}()
+	time.Sleep(20 * time.Millisecond)
+	for i := 1; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			id := fmt.Sprintf("d-%03d", i)
+			if i == 7 {
+				id = "dup"
+			}
+			results[i], errs[i] = g.do(context.Background(), request{deliveryID: id})
+		}(i)
+	}
+	time.Sleep(50 * time.Millisecond)
+	close(release)
+	wg.Wait()
+	for i := 0; i < n; i++ {
+		if errs[i] != nil {
+			t.Fatalf("request %d: %v", i, errs[i])
+		}
+	}
+	if results[0].Inserted != len("first") || !results[7].Duplicate || results[8].Inserted != len("d-008") {
+		t.Fatalf("results were not matched to their requests: %+v %+v %+v", results[0], results[7], results[8])
+	}
+	if txs.Load() > 3 || maxBatch.Load() < n-5 {
+		t.Errorf("%d transactions, largest %d requests: concurrent requests were not grouped", txs.Load(), maxBatch.Load())
+	}
+}
+
+func TestGroupCommitSharesAFailure(t *testing.T) {
+	boom := errors.New("disk full")
+	g := newGroupCommit(func(context.Context, []request) ([]intake.Result, error) { return nil, boom }, 8)
+	if _, err := g.do(context.Background(), request{deliveryID: "x"}); !errors.Is(err, boom) {
+		t.Fatalf("err = %v", err)
+	}
+	// The lead is released after a failure: the next request commits.
+	g.submit = func(_ context.Context, reqs []request) ([]intake.Result, error) {
+		return make([]intake.Result, len(reqs)), nil
+	}
+	if _, err := g.do(context.Background(), request{deliveryID: "y"}); err != nil {
+		t.Fatal(err)
+	}
+}
