@@ -33,6 +33,11 @@ Settings come from the environment; a flag, when given, overrides its variable.
   PORT                      default 8080
   LOG_LEVEL                 debug, info (default), warn or error
   PRODREADY_WORKERS         analyses run at once (default 4)
+  PRODREADY_RECOVERY_INTERVAL
+                            how often to look for deliveries GitHub failed to hand over and
+                            ask for their redelivery (default 5m; 0 or off: never)
+  PRODREADY_RECOVERY_WINDOW how far back to look (default 3h, at most 72h)
+  PRODREADY_RECOVERY_MAX    redeliveries requested per pass, 1 s apart (default 50)
 
 Flags:
 `
@@ -112,13 +117,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		logger.ErrorContext(ctx, "cannot create the analysis runner", slog.String("error", err.Error()))
 		return exitFailure
 	}
-	srv, err := server.New(ctx, cfg, runner, factory, server.Options{Logger: logger, Metrics: metrics})
+	srv, err := server.New(ctx, cfg, runner, factory, server.Options{Logger: logger, Metrics: metrics, HookDeliveries: factory.App()})
 	if err != nil {
 		logger.ErrorContext(ctx, "cannot start", slog.String("error", err.Error()))
 		return exitFailure
 	}
 	logger.InfoContext(ctx, "starting", slog.Int("port", cfg.Port), slog.String("api_url", cfg.APIURL),
-		slog.String("log_level", cfg.LogLevel.String()), slog.String("workers", workersLabel(cfg.Workers)))
+		slog.String("log_level", cfg.LogLevel.String()), slog.String("workers", workersLabel(cfg.Workers)),
+		slog.Duration("recovery_interval", cfg.RecoveryInterval))
 	if err := srv.Run(ctx); err != nil {
 		logger.ErrorContext(context.WithoutCancel(ctx), "stopped with an error", slog.String("error", err.Error()))
 		return exitFailure

@@ -55,7 +55,8 @@ type Config struct {
 	RetryBaseDelay time.Duration
 }
 
-// Factory hands out installation clients. It is safe for concurrent use.
+// Factory hands out installation clients and the App-level client (App).
+// It is safe for concurrent use.
 type Factory struct {
 	appID     int64
 	key       *rsa.PrivateKey
@@ -67,6 +68,7 @@ type Factory struct {
 
 	mu      sync.Mutex
 	clients map[int64]*Client
+	app     *AppClient
 }
 
 var _ analysis.ClientFactory = (*Factory)(nil)

@@ -236,14 +236,45 @@ func (s *Server) CheckRuns(full, sha string) []CheckRun {
 	return out
 }
 
-// AddDelivery seeds the webhook delivery log of the App.
+// AddDelivery seeds the webhook delivery log of the App. A zero ID takes
+// the next free one; GitHub lists deliveries by descending ID.
 func (s *Server) AddDelivery(d Delivery) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if d.ID == 0 {
+		d.ID = s.maxDeliveryIDLocked() + 1
+	}
 	if d.DeliveredAt.IsZero() {
 		d.DeliveredAt = s.now().UTC()
 	}
 	s.deliveries = append(s.deliveries, d)
+}
+
+// OnRedeliver sets what a requested redelivery does: fn receives the new
+// attempt (same GUID, Redelivery set) and returns the status code the App
+// answered, e.g. after handing it to the App's webhook handler; 0 records
+// that GitHub could not connect. Without it every redelivery fails with 0.
+// fn runs without the fake's lock held.
+func (s *Server) OnRedeliver(fn func(Delivery) int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onRedeliver = fn
+}
+
+// Redelivered lists the delivery ids whose redelivery was requested (POST
+// /app/hook/deliveries/{id}/attempts answered 202), oldest request first.
+func (s *Server) Redelivered() []int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.redelivered)
+}
+
+func (s *Server) maxDeliveryIDLocked() int64 {
+	var m int64
+	for _, d := range s.deliveries {
+		m = max(m, d.ID)
+	}
+	return m
 }
 
 // Deliveries returns the delivery log, redeliveries included.

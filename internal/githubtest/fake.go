@@ -60,7 +60,10 @@ type Server struct {
 	injections []*injection
 	requests   []Request
 	deliveries []Delivery
-	nextRunID  int64
+	// redelivered and onRedeliver: see Redelivered and OnRedeliver.
+	redelivered []int64
+	onRedeliver func(Delivery) int
+	nextRunID   int64
 }
 
 type tokenGrant struct {

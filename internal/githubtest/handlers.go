@@ -738,42 +738,99 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// listDeliveries pages the delivery log newest first with GitHub's cursor
+// pagination: the Link header's next URL carries an opaque cursor (here
+// the id of the last delivery shown), not a page number.
 func (s *Server) listDeliveries(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	per, _ := strconv.Atoi(q.Get("per_page"))
+	if per <= 0 {
+		per = 30
+	}
+	per = min(per, 100)
+	after := int64(-1)
+	if c := q.Get("cursor"); c != "" {
+		id, err := strconv.ParseInt(strings.TrimPrefix(c, "v1_"), 10, 64)
+		if err != nil || !strings.HasPrefix(c, "v1_") {
+			writeError(w, http.StatusBadRequest, "invalid cursor")
+			return
+		}
+		after = id
+	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	ds := slices.Clone(s.deliveries)
-	slices.Reverse(ds) // newest first, as GitHub lists them
-	start, end := paginate(w, r, len(ds))
-	out := make([]map[string]any, 0, end-start)
-	for _, d := range ds[start:end] {
+	s.mu.Unlock()
+	slices.SortStableFunc(ds, func(a, b Delivery) int { return cmp.Compare(b.ID, a.ID) }) // newest first, as GitHub lists them
+	if after >= 0 {
+		ds = slices.DeleteFunc(ds, func(d Delivery) bool { return d.ID >= after })
+	}
+	if status := q.Get("status"); status != "" {
+		ds = slices.DeleteFunc(ds, func(d Delivery) bool { return deliveryOK(d) != (status == "success") })
+	}
+	page := ds[:min(per, len(ds))]
+	if len(page) < len(ds) {
+		q.Set("cursor", fmt.Sprintf("v1_%d", page[len(page)-1].ID))
+		q.Set("per_page", strconv.Itoa(per))
+		w.Header().Set("Link", fmt.Sprintf(`<http://%s%s?%s>; rel="next"`, r.Host, r.URL.EscapedPath(), q.Encode()))
+	}
+	out := make([]map[string]any, 0, len(page))
+	for _, d := range page {
 		status := "OK"
-		if d.StatusCode >= 400 || d.StatusCode == 0 {
-			status = "failed"
+		switch {
+		case d.StatusCode == 0:
+			status = "failed to connect"
+		case !deliveryOK(d):
+			status = "Invalid HTTP Response: " + strconv.Itoa(d.StatusCode)
+		}
+		var action any
+		if d.Action != "" {
+			action = d.Action
 		}
 		out = append(out, map[string]any{
 			"id": d.ID, "guid": d.GUID, "delivered_at": ts(d.DeliveredAt), "redelivery": d.Redelivery,
-			"duration": 0.1, "status": status, "status_code": d.StatusCode, "event": d.Event, "action": d.Action,
+			"duration": 0.1, "status": status, "status_code": d.StatusCode, "event": d.Event, "action": action,
 			"installation_id": d.InstallationID, "repository_id": d.RepositoryID,
 		})
 	}
 	writeJSON(w, http.StatusOK, out)
 }
 
+func deliveryOK(d Delivery) bool { return d.StatusCode >= 200 && d.StatusCode < 300 }
+
+// redeliver records a new attempt of the delivery, with the same GUID and
+// a new id, as GitHub does. Its status code is what the OnRedeliver hook
+// answers (which may deliver it to the App under test), else 0: GitHub
+// could not connect.
 func (s *Server) redeliver(w http.ResponseWriter, r *http.Request) {
 	id, _ := strconv.ParseInt(mux.Vars(r)["id"], 10, 64)
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, d := range s.deliveries {
-		if d.ID == id {
-			again := d
-			again.ID = s.deliveries[len(s.deliveries)-1].ID + 1
-			again.Redelivery = true
-			again.DeliveredAt = s.now().UTC()
-			again.StatusCode = 0
-			s.deliveries = append(s.deliveries, again)
-			writeJSON(w, http.StatusAccepted, map[string]any{})
-			return
+	var orig *Delivery
+	for i := range s.deliveries {
+		if s.deliveries[i].ID == id {
+			d := s.deliveries[i]
+			orig = &d
+			break
 		}
 	}
-	writeError(w, http.StatusNotFound, "Not Found")
+	hook := s.onRedeliver
+	if orig != nil {
+		s.redelivered = append(s.redelivered, id)
+	}
+	s.mu.Unlock()
+	if orig == nil {
+		writeError(w, http.StatusNotFound, "Not Found")
+		return
+	}
+	again := *orig
+	again.Redelivery = true
+	again.StatusCode = 0
+	if hook != nil {
+		again.StatusCode = hook(again)
+	}
+	s.mu.Lock()
+	again.ID = s.maxDeliveryIDLocked() + 1
+	again.DeliveredAt = s.now().UTC()
+	s.deliveries = append(s.deliveries, again)
+	s.mu.Unlock()
+	writeJSON(w, http.StatusAccepted, map[string]any{})
 }

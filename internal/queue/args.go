@@ -4,13 +4,14 @@ import (
 	"fmt"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/prodready/prodready/internal/analysis"
 	"github.com/prodready/prodready/internal/queue/intake"
 )
 
 // Queue names. Analyses get their own queue so that a backlog of them
-// cannot starve the short jobs (suite resolution, pruning).
+// cannot starve the short jobs (suite resolution, pruning, recovery).
 const (
 	queueAnalysis = "analysis"
 	queueControl  = river.QueueDefault
@@ -20,6 +21,7 @@ const (
 	kindAnalysis = "analysis"
 	kindResolve  = "resolve_suite"
 	kindPrune    = "prune_deliveries"
+	kindRecover  = "recover_deliveries"
 )
 
 // analysisArgs is analysis.Job as River stores it. Only the fields tagged
@@ -119,3 +121,22 @@ type pruneArgs struct{}
 func (pruneArgs) Kind() string { return kindPrune }
 
 func (pruneArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{Queue: queueControl} }
+
+// recoverArgs runs the missed-delivery recovery, a periodic job which only
+// the elected leader inserts. It is unique while queued or running, so a
+// slow run never overlaps the next one (which would double the request
+// rate), and it is not retried: the next period is the retry.
+type recoverArgs struct{}
+
+func (recoverArgs) Kind() string { return kindRecover }
+
+func (recoverArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{
+		Queue:       queueControl,
+		MaxAttempts: 1,
+		UniqueOpts: river.UniqueOpts{ByState: []rivertype.JobState{
+			rivertype.JobStateAvailable, rivertype.JobStatePending,
+			rivertype.JobStateRunning, rivertype.JobStateScheduled,
+		}},
+	}
+}

@@ -29,6 +29,31 @@ var ownMigrations = []ownMigration{
 			`CREATE INDEX IF NOT EXISTS prodready_deliveries_received_at ON prodready_deliveries (received_at)`,
 		},
 	},
+	{
+		version: 2,
+		// The missed-delivery recovery's memory, by delivery GUID: when it
+		// was first found missing, when a redelivery was last requested
+		// (0: never, or the request was taken back) and how often. Shared
+		// by all instances, so a new leader does not ask again.
+		sqlite: []string{
+			`CREATE TABLE IF NOT EXISTS prodready_redeliveries (
+	delivery_id TEXT PRIMARY KEY NOT NULL,
+	found_at INTEGER NOT NULL,
+	requested_at INTEGER NOT NULL DEFAULT 0,
+	attempts INTEGER NOT NULL DEFAULT 0
+)`,
+			`CREATE INDEX IF NOT EXISTS prodready_redeliveries_found_at ON prodready_redeliveries (found_at)`,
+		},
+		postgres: []string{
+			`CREATE TABLE IF NOT EXISTS prodready_redeliveries (
+	delivery_id text PRIMARY KEY,
+	found_at bigint NOT NULL,
+	requested_at bigint NOT NULL DEFAULT 0,
+	attempts integer NOT NULL DEFAULT 0
+)`,
+			`CREATE INDEX IF NOT EXISTS prodready_redeliveries_found_at ON prodready_redeliveries (found_at)`,
+		},
+	},
 }
 
 const ownMigrationTableSQLite = `CREATE TABLE IF NOT EXISTS prodready_migration (

@@ -65,11 +65,77 @@ func (d postgresDialect) recordDelivery(ctx context.Context, tx pgx.Tx, id strin
 }
 
 func (d postgresDialect) pruneDeliveries(ctx context.Context, before time.Time) (int64, error) {
-	tag, err := d.pool.Exec(ctx, `DELETE FROM prodready_deliveries WHERE received_at < $1`, before.Unix())
-	if err != nil {
-		return 0, fmt.Errorf("prune deliveries: %w", err)
+	var total int64
+	for _, q := range []string{
+		`DELETE FROM prodready_deliveries WHERE received_at < $1`,
+		`DELETE FROM prodready_redeliveries WHERE found_at < $1`,
+	} {
+		tag, err := d.pool.Exec(ctx, q, before.Unix())
+		if err != nil {
+			return total, fmt.Errorf("prune deliveries: %w", err)
+		}
+		total += tag.RowsAffected()
 	}
-	return tag.RowsAffected(), nil
+	return total, nil
+}
+
+func (d postgresDialect) receivedDeliveries(ctx context.Context, ids []string) (map[string]bool, error) {
+	found := map[string]bool{}
+	rows, err := d.pool.Query(ctx, `SELECT delivery_id FROM prodready_deliveries WHERE delivery_id = ANY($1)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("look up deliveries: %w", err)
+	}
+	if err := collectIDs(rows, found); err != nil {
+		return nil, fmt.Errorf("look up deliveries: %w", err)
+	}
+	return found, nil
+}
+
+func collectIDs(rows pgx.Rows, into map[string]bool) error {
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		into[id] = true
+	}
+	return rows.Err()
+}
+
+func (d postgresDialect) noteRedeliveries(ctx context.Context, ids []string, at time.Time) (map[string]bool, error) {
+	fresh := map[string]bool{}
+	// One statement; a concurrent run inserting the same id waits for it
+	// and then skips it, so each id is fresh for exactly one caller.
+	rows, err := d.pool.Query(ctx, `INSERT INTO prodready_redeliveries (delivery_id, found_at)
+SELECT id, $2 FROM unnest($1::text[]) AS t(id)
+ON CONFLICT (delivery_id) DO NOTHING RETURNING delivery_id`, ids, at.Unix())
+	if err != nil {
+		return nil, fmt.Errorf("note missed deliveries: %w", err)
+	}
+	if err := collectIDs(rows, fresh); err != nil {
+		return nil, fmt.Errorf("note missed deliveries: %w", err)
+	}
+	return fresh, nil
+}
+
+func (d postgresDialect) claimRedelivery(ctx context.Context, id string, at, staleBefore time.Time, maxAttempts int) (bool, error) {
+	// Two claimers of one row: the second waits for the first to commit,
+	// re-reads the row and finds its condition no longer holds.
+	tag, err := d.pool.Exec(ctx, `UPDATE prodready_redeliveries SET requested_at = $1, attempts = attempts + 1
+WHERE delivery_id = $2 AND requested_at <= $3 AND attempts < $4`, at.Unix(), id, staleBefore.Unix(), maxAttempts)
+	if err != nil {
+		return false, fmt.Errorf("claim redelivery: %w", err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+func (d postgresDialect) releaseRedelivery(ctx context.Context, id string) error {
+	if _, err := d.pool.Exec(ctx, `UPDATE prodready_redeliveries SET requested_at = 0, attempts = attempts - 1
+WHERE delivery_id = $1 AND attempts > 0`, id); err != nil {
+		return fmt.Errorf("release redelivery: %w", err)
+	}
+	return nil
 }
 
 func (d postgresDialect) jobCounts(ctx context.Context) (map[string]int, error) {

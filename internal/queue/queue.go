@@ -26,6 +26,7 @@ import (
 
 	"github.com/prodready/prodready/internal/analysis"
 	"github.com/prodready/prodready/internal/queue/intake"
+	"github.com/prodready/prodready/internal/recovery"
 )
 
 // Defaults, sized for a 2-core machine: an analysis mostly waits on GitHub,
@@ -70,6 +71,10 @@ type Config struct {
 	MaxConns int32
 	Logger   *slog.Logger
 	Metrics  Metrics
+	// Recovery configures the missed-delivery recovery, a periodic job on
+	// the elected leader; off unless its Source is set and its Interval
+	// positive. Its Logger defaults to Logger.
+	Recovery recovery.Config
 	// TestOnly skips River's start-up jitter; tests only.
 	TestOnly bool
 }
@@ -124,6 +129,23 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.Metrics == nil {
 		c.Metrics = nopMetrics{}
+	}
+	if c.Recovery.Enabled() {
+		if c.Recovery.Logger == nil {
+			c.Recovery.Logger = c.Logger.With(slog.String("component", "recovery"))
+		}
+		if c.Recovery.Interval < time.Second {
+			return c, fmt.Errorf("recovery interval %s must be at least a second", c.Recovery.Interval)
+		}
+		var err error
+		if c.Recovery, err = c.Recovery.WithDefaults(); err != nil {
+			return c, err
+		}
+		// River would take a run still going at the rescue delay for one
+		// left by a dead process.
+		if t := c.Recovery.RunTimeout(); t >= c.RescueAfter {
+			return c, fmt.Errorf("a recovery run may take %s, beyond the rescue delay %s: lower its maximum", t, c.RescueAfter)
+		}
 	}
 	return c, nil
 }
@@ -271,7 +293,28 @@ func newRiverStore[TTx any](drv riverdriver.Driver[TTx], d dialect[TTx], cfg Con
 	river.AddWorker(workers, &resolveWorker{
 		factory: factory, insert: s.insertAnalyses, timeout: resolveTimeout, maxSnoozes: cfg.MaxSnoozes, logger: logger,
 	})
-	river.AddWorker(workers, &pruneWorker{prune: d.pruneDeliveries, retention: cfg.DeliveryRetention, logger: logger})
+	river.AddWorker(workers, &pruneWorker{prune: s.prune, retention: cfg.DeliveryRetention, logger: logger})
+	periodic := []*river.PeriodicJob{river.NewPeriodicJob(
+		river.PeriodicInterval(pruneInterval),
+		func() (river.JobArgs, *river.InsertOpts) { return pruneArgs{}, nil },
+		&river.PeriodicJobOpts{ID: kindPrune, RunOnStart: true},
+	)}
+	if cfg.Recovery.Enabled() {
+		rec, err := recovery.New(cfg.Recovery, s.recoveryStore())
+		if err != nil {
+			return nil, err
+		}
+		s.rec = rec
+		river.AddWorker(workers, &recoverWorker{rec: rec, logger: cfg.Recovery.Logger})
+		// Not RunOnStart: every leader election would run it at once, and
+		// a process that only lives briefly (tests, a crash loop) would
+		// call GitHub each time. The first pass comes one interval in.
+		periodic = append(periodic, river.NewPeriodicJob(
+			river.PeriodicInterval(cfg.Recovery.Interval),
+			func() (river.JobArgs, *river.InsertOpts) { return recoverArgs{}, nil },
+			&river.PeriodicJobOpts{ID: kindRecover},
+		))
+	}
 	client, err := river.NewClient(drv, &river.Config{
 		Logger:               quiet(cfg.Logger),
 		Workers:              workers,
@@ -279,12 +322,8 @@ func newRiverStore[TTx any](drv riverdriver.Driver[TTx], d dialect[TTx], cfg Con
 		JobTimeout:           resolveTimeout,
 		RescueStuckJobsAfter: cfg.RescueAfter,
 		MaxAttempts:          cfg.MaxAttempts,
-		PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(
-			river.PeriodicInterval(pruneInterval),
-			func() (river.JobArgs, *river.InsertOpts) { return pruneArgs{}, nil },
-			&river.PeriodicJobOpts{ID: kindPrune, RunOnStart: true},
-		)},
-		TestOnly: cfg.TestOnly,
+		PeriodicJobs:         periodic,
+		TestOnly:             cfg.TestOnly,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("create River client: %w", err)
@@ -292,6 +331,9 @@ func newRiverStore[TTx any](drv riverdriver.Driver[TTx], d dialect[TTx], cfg Con
 	s.client = client
 	return s, nil
 }
+
+// Recovering reports whether the missed-delivery recovery is scheduled.
+func (q *Queue) Recovering() bool { return q.st.recoverer() != nil }
 
 // Store names the backing store ("sqlite" or "postgres").
 func (q *Queue) Store() string { return q.store }

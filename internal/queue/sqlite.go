@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -79,15 +80,104 @@ func (d sqliteDialect) recordDelivery(ctx context.Context, tx *sql.Tx, id string
 }
 
 func (d sqliteDialect) pruneDeliveries(ctx context.Context, before time.Time) (int64, error) {
-	res, err := d.db.ExecContext(ctx, `DELETE FROM prodready_deliveries WHERE received_at < ?`, before.Unix())
+	var total int64
+	for _, q := range []string{
+		`DELETE FROM prodready_deliveries WHERE received_at < ?`,
+		`DELETE FROM prodready_redeliveries WHERE found_at < ?`,
+	} {
+		res, err := d.db.ExecContext(ctx, q, before.Unix())
+		if err != nil {
+			return total, fmt.Errorf("prune deliveries: %w", err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return total, fmt.Errorf("prune deliveries: %w", err)
+		}
+		total += n
+	}
+	return total, nil
+}
+
+// sqliteChunk keeps IN lists well below SQLite's bound on parameters.
+const sqliteChunk = 500
+
+func (d sqliteDialect) receivedDeliveries(ctx context.Context, ids []string) (map[string]bool, error) {
+	found := map[string]bool{}
+	for chunk := range slices.Chunk(ids, sqliteChunk) {
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		rows, err := d.db.QueryContext(ctx, `SELECT delivery_id FROM prodready_deliveries WHERE delivery_id IN (?`+
+			strings.Repeat(`, ?`, len(chunk)-1)+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("look up deliveries: %w", err)
+		}
+		if err := scanIDs(rows, found); err != nil {
+			return nil, err
+		}
+	}
+	return found, nil
+}
+
+func scanIDs(rows *sql.Rows, into map[string]bool) error {
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return fmt.Errorf("look up deliveries: %w", err)
+		}
+		into[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("look up deliveries: %w", err)
+	}
+	return nil
+}
+
+func (d sqliteDialect) noteRedeliveries(ctx context.Context, ids []string, at time.Time) (map[string]bool, error) {
+	fresh := map[string]bool{}
+	err := d.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		for _, id := range ids {
+			res, err := tx.ExecContext(ctx,
+				`INSERT INTO prodready_redeliveries (delivery_id, found_at) VALUES (?, ?) ON CONFLICT (delivery_id) DO NOTHING`,
+				id, at.Unix())
+			if err != nil {
+				return fmt.Errorf("note missed delivery: %w", err)
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return fmt.Errorf("note missed delivery: %w", err)
+			} else if n == 1 {
+				fresh[id] = true
+			}
+		}
+		return nil
+	})
 	if err != nil {
-		return 0, fmt.Errorf("prune deliveries: %w", err)
+		return nil, err
+	}
+	return fresh, nil
+}
+
+func (d sqliteDialect) claimRedelivery(ctx context.Context, id string, at, staleBefore time.Time, maxAttempts int) (bool, error) {
+	res, err := d.db.ExecContext(ctx, `UPDATE prodready_redeliveries SET requested_at = ?, attempts = attempts + 1
+WHERE delivery_id = ? AND requested_at <= ? AND attempts < ?`, at.Unix(), id, staleBefore.Unix(), maxAttempts)
+	if err != nil {
+		return false, fmt.Errorf("claim redelivery: %w", err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return 0, fmt.Errorf("prune deliveries: %w", err)
+		return false, fmt.Errorf("claim redelivery: %w", err)
 	}
-	return n, nil
+	return n == 1, nil
+}
+
+func (d sqliteDialect) releaseRedelivery(ctx context.Context, id string) error {
+	if _, err := d.db.ExecContext(ctx, `UPDATE prodready_redeliveries SET requested_at = 0, attempts = attempts - 1
+WHERE delivery_id = ? AND attempts > 0`, id); err != nil {
+		return fmt.Errorf("release redelivery: %w", err)
+	}
+	return nil
 }
 
 func (d sqliteDialect) jobCounts(ctx context.Context) (map[string]int, error) {

@@ -10,6 +10,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/prodready/prodready/internal/queue/intake"
+	"github.com/prodready/prodready/internal/recovery"
 )
 
 // store is one database with its River client, whatever River's transaction
@@ -25,6 +26,8 @@ type store interface {
 	jobCounts(ctx context.Context) (map[string]int, error)
 	// jobs lists every job, newest first; for tests and diagnostics.
 	jobs(ctx context.Context) ([]*rivertype.JobRow, error)
+	// recoverer is the missed-delivery recovery job, nil when it is off.
+	recoverer() *recovery.Recoverer
 	close()
 }
 
@@ -41,7 +44,19 @@ type dialect[TTx any] interface {
 	withTx(ctx context.Context, fn func(ctx context.Context, tx TTx) error) error
 	// recordDelivery inserts the delivery id; false when it was already there.
 	recordDelivery(ctx context.Context, tx TTx, id string, at time.Time) (bool, error)
+	// pruneDeliveries forgets delivery ids and redelivery records older
+	// than before.
 	pruneDeliveries(ctx context.Context, before time.Time) (int64, error)
+	// receivedDeliveries returns those of ids recorded by recordDelivery.
+	receivedDeliveries(ctx context.Context, ids []string) (map[string]bool, error)
+	// noteRedeliveries records ids as found missing; fresh are the new ones.
+	noteRedeliveries(ctx context.Context, ids []string, at time.Time) (fresh map[string]bool, err error)
+	// claimRedelivery sets requested_at to at and counts an attempt when
+	// the last request is not after staleBefore and fewer than
+	// maxAttempts were made; it reports whether it did.
+	claimRedelivery(ctx context.Context, id string, at, staleBefore time.Time, maxAttempts int) (bool, error)
+	// releaseRedelivery undoes one claim.
+	releaseRedelivery(ctx context.Context, id string) error
 	jobCounts(ctx context.Context) (map[string]int, error)
 	ping(ctx context.Context) error
 	// migrateOwn applies this package's own migrations; applied lists them.
@@ -55,6 +70,7 @@ type riverStore[TTx any] struct {
 	db     dialect[TTx]
 	client *river.Client[TTx]
 	now    func() time.Time
+	rec    *recovery.Recoverer
 }
 
 // submit records each request's delivery id and inserts its jobs, all in
@@ -162,7 +178,34 @@ func (s *riverStore[TTx]) jobs(ctx context.Context) ([]*rivertype.JobRow, error)
 	}
 }
 
+func (s *riverStore[TTx]) recoverer() *recovery.Recoverer { return s.rec }
+
+func (s *riverStore[TTx]) recoveryStore() recovery.Store { return recoveryStore[TTx]{s.db} }
+
+func (s *riverStore[TTx]) prune(ctx context.Context, before time.Time) (int64, error) {
+	return s.db.pruneDeliveries(ctx, before)
+}
+
 func (s *riverStore[TTx]) close() { s.db.close() }
+
+// recoveryStore is the recovery job's view of the store.
+type recoveryStore[TTx any] struct{ db dialect[TTx] }
+
+func (s recoveryStore[TTx]) Received(ctx context.Context, guids []string) (map[string]bool, error) {
+	return s.db.receivedDeliveries(ctx, guids)
+}
+
+func (s recoveryStore[TTx]) Note(ctx context.Context, guids []string, now time.Time) (map[string]bool, error) {
+	return s.db.noteRedeliveries(ctx, guids, now)
+}
+
+func (s recoveryStore[TTx]) Claim(ctx context.Context, guid string, now, staleBefore time.Time, maxAttempts int) (bool, error) {
+	return s.db.claimRedelivery(ctx, guid, now, staleBefore, maxAttempts)
+}
+
+func (s recoveryStore[TTx]) Release(ctx context.Context, guid string) error {
+	return s.db.releaseRedelivery(ctx, guid)
+}
 
 // batch collects the jobs of one insert, dropping repeats of a unique key
 // (Postgres refuses an upsert that touches one row twice) and remembering

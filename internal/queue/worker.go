@@ -14,6 +14,7 @@ import (
 
 	"github.com/prodready/prodready/internal/analysis"
 	"github.com/prodready/prodready/internal/queue/intake"
+	"github.com/prodready/prodready/internal/recovery"
 )
 
 // Outcomes of one analysis attempt, as reported to Metrics.
@@ -222,4 +223,42 @@ func (w *pruneWorker) Work(ctx context.Context, _ *river.Job[pruneArgs]) error {
 		w.logger.InfoContext(ctx, "pruned old delivery ids", slog.Int64("count", n))
 	}
 	return nil
+}
+
+// recoverWorker runs one pass of the missed-delivery recovery.
+type recoverWorker struct {
+	river.WorkerDefaults[recoverArgs]
+	rec    *recovery.Recoverer
+	logger *slog.Logger
+}
+
+func (w *recoverWorker) Timeout(*river.Job[recoverArgs]) time.Duration { return w.rec.Timeout() }
+
+func (w *recoverWorker) Work(ctx context.Context, _ *river.Job[recoverArgs]) error {
+	start := time.Now()
+	st, err := w.rec.Run(ctx)
+	attrs := []slog.Attr{
+		slog.Int("pages", st.Pages), slog.Int("listed", st.Listed), slog.Int("relevant", st.Relevant),
+		slog.Int("failed", st.Failed), slog.Int("received_anyway", st.Received), slog.Int("found", st.Found),
+		slog.Int("requested", st.Requested), slog.Int("recently_requested", st.Recent),
+		slog.Int("deferred", st.Deferred), slog.Int("errors", st.Errors),
+		slog.Duration("took", time.Since(start)),
+	}
+	if !st.Paused.IsZero() {
+		attrs = append(attrs, slog.Time("paused_until", st.Paused))
+	}
+	level, msg := slog.LevelDebug, "delivery recovery: nothing missed"
+	switch {
+	case err != nil:
+		level, msg = slog.LevelWarn, "delivery recovery failed"
+		attrs = append(attrs, slog.String("error", err.Error()))
+	case !st.Paused.IsZero():
+		level, msg = slog.LevelWarn, "delivery recovery paused: GitHub asked us to wait"
+	case st.Truncated:
+		level, msg = slog.LevelWarn, "delivery recovery: page bound reached before the window's start; older deliveries not examined"
+	case st.Found > 0 || st.Requested > 0 || st.Errors > 0 || st.Deferred > 0:
+		level, msg = slog.LevelInfo, "delivery recovery done"
+	}
+	w.logger.LogAttrs(ctx, level, msg, attrs...)
+	return err
 }

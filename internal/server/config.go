@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/prodready/prodready/internal/queue"
+	"github.com/prodready/prodready/internal/recovery"
 )
 
 // Environment variables `app serve` reads.
@@ -28,6 +29,9 @@ const (
 	EnvPort           = "PORT"
 	EnvLogLevel       = "LOG_LEVEL"
 	EnvWorkers        = "PRODREADY_WORKERS"
+	EnvRecoveryEvery  = "PRODREADY_RECOVERY_INTERVAL"
+	EnvRecoveryWindow = "PRODREADY_RECOVERY_WINDOW"
+	EnvRecoveryMax    = "PRODREADY_RECOVERY_MAX"
 )
 
 // Defaults for the optional settings.
@@ -51,6 +55,12 @@ type Config struct {
 	LogLevel    slog.Level
 	// Workers is how many analyses run at once (0: the queue's default).
 	Workers int
+	// RecoveryInterval spaces the passes of the missed-delivery recovery
+	// (0: off); RecoveryWindow is how far back each looks (0: default) and
+	// RecoveryMax caps the redeliveries one pass requests (0: default).
+	RecoveryInterval time.Duration
+	RecoveryWindow   time.Duration
+	RecoveryMax      int
 	// ShutdownTimeout bounds the drain after SIGTERM: in-flight requests
 	// first, then running analyses. The platform's kill timeout must exceed it.
 	ShutdownTimeout time.Duration
@@ -164,6 +174,39 @@ func LoadConfig(getenv func(string) string, readFile func(string) ([]byte, error
 			return cfg, cfgErr(EnvWorkers, "must be an integer from 1 to 64, got %q", v)
 		}
 		cfg.Workers = n
+	}
+
+	cfg.RecoveryInterval = recovery.DefaultInterval
+	if v := strings.TrimSpace(getenv(EnvRecoveryEvery)); v != "" {
+		d, err := time.ParseDuration(v)
+		switch {
+		case strings.EqualFold(v, "off") || (err == nil && d == 0):
+			cfg.RecoveryInterval = 0
+		case err != nil || d < time.Minute || d > 24*time.Hour:
+			return cfg, cfgErr(EnvRecoveryEvery, "must be a duration from 1m to 24h, or 0 or off to disable, got %q", v)
+		default:
+			cfg.RecoveryInterval = d
+		}
+	}
+	cfg.RecoveryWindow = recovery.DefaultWindow
+	if v := strings.TrimSpace(getenv(EnvRecoveryWindow)); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Minute || d > recovery.MaxWindow {
+			return cfg, cfgErr(EnvRecoveryWindow, "must be a duration from 1m to 72h (GitHub keeps deliveries 3 days), got %q", v)
+		}
+		cfg.RecoveryWindow = d
+	}
+	if cfg.RecoveryInterval > cfg.RecoveryWindow {
+		return cfg, cfgErr(EnvRecoveryWindow, "(%s) must not be shorter than %s (%s): deliveries failing between two passes would never be examined",
+			cfg.RecoveryWindow, EnvRecoveryEvery, cfg.RecoveryInterval)
+	}
+	cfg.RecoveryMax = recovery.DefaultMax
+	if v := strings.TrimSpace(getenv(EnvRecoveryMax)); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > recovery.MaxPerRun {
+			return cfg, cfgErr(EnvRecoveryMax, "must be an integer from 1 to %d, got %q", recovery.MaxPerRun, v)
+		}
+		cfg.RecoveryMax = n
 	}
 	return cfg, nil
 }

@@ -12,13 +12,14 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/prodready/prodready/internal/queue"
+	"github.com/prodready/prodready/internal/recovery"
 	"github.com/prodready/prodready/internal/webhook"
 )
 
 // Metrics holds every collector the App exports, on a registry of its own
 // (never the global default one). Other packages report through the small
-// interfaces it satisfies: webhook.Metrics, queue.Metrics, ghclient.Observer
-// and analysis.Observer.
+// interfaces it satisfies: webhook.Metrics, queue.Metrics, ghclient.Observer,
+// analysis.Observer and recovery.Metrics.
 type Metrics struct {
 	reg            *prometheus.Registry
 	deliveries     *prometheus.CounterVec
@@ -27,6 +28,9 @@ type Metrics struct {
 	conclusions    *prometheus.CounterVec
 	githubRequests *prometheus.CounterVec
 	rateRemaining  prometheus.Gauge
+	recoveryFound  *prometheus.CounterVec
+	redelivered    prometheus.Counter
+	recoveryErrors *prometheus.CounterVec
 }
 
 // NewMetrics creates the collectors and a registry holding them plus the
@@ -59,10 +63,26 @@ func NewMetrics() *Metrics {
 			Name: "prodready_github_rate_limit_remaining",
 			Help: "x-ratelimit-remaining of the latest GitHub response that carried it (any installation).",
 		}),
+		recoveryFound: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "prodready_recovery_deliveries_found_total",
+			Help: "Relevant webhook deliveries GitHub failed to hand over and the App never recorded, once per delivery id, by reason (failed: the App answered an error; missing: no answer reached GitHub).",
+		}, []string{"reason"}),
+		redelivered: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "prodready_recovery_redeliveries_total",
+			Help: "Redeliveries the missed-delivery recovery requested and GitHub accepted.",
+		}),
+		recoveryErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "prodready_recovery_errors_total",
+			Help: "Missed-delivery recovery failures by kind (rate_limited, list, redeliver, store).",
+		}, []string{"kind"}),
 	}
 	m.rateRemaining.Set(-1)
+	for _, r := range []string{recovery.ReasonFailed, recovery.ReasonMissing} {
+		m.recoveryFound.WithLabelValues(r)
+	}
 	m.reg.MustRegister(
 		m.deliveries, m.analyses, m.annotations, m.conclusions, m.githubRequests, m.rateRemaining,
+		m.recoveryFound, m.redelivered, m.recoveryErrors,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
@@ -107,6 +127,15 @@ func (m *Metrics) OnResponse(method, route string, status, remaining int) {
 		m.rateRemaining.Set(float64(remaining))
 	}
 }
+
+// RecoveryFound implements recovery.Metrics.
+func (m *Metrics) RecoveryFound(reason string) { m.recoveryFound.WithLabelValues(reason).Inc() }
+
+// RecoveryRedelivered implements recovery.Metrics.
+func (m *Metrics) RecoveryRedelivered() { m.redelivered.Inc() }
+
+// RecoveryError implements recovery.Metrics.
+func (m *Metrics) RecoveryError(kind string) { m.recoveryErrors.WithLabelValues(kind).Inc() }
 
 // JobCounter is the queue as the jobs gauge sees it.
 type JobCounter interface {
@@ -155,6 +184,7 @@ func (c *jobsCollector) Collect(ch chan<- prometheus.Metric) {
 }
 
 var (
-	_ webhook.Metrics = (*Metrics)(nil)
-	_ queue.Metrics   = (*Metrics)(nil)
+	_ webhook.Metrics  = (*Metrics)(nil)
+	_ queue.Metrics    = (*Metrics)(nil)
+	_ recovery.Metrics = (*Metrics)(nil)
 )

@@ -18,6 +18,7 @@ import (
 
 	"github.com/prodready/prodready/internal/analysis"
 	"github.com/prodready/prodready/internal/queue"
+	"github.com/prodready/prodready/internal/recovery"
 	"github.com/prodready/prodready/internal/webhook"
 )
 
@@ -27,6 +28,10 @@ type Options struct {
 	// Metrics lets the caller hand the same collectors to the GitHub
 	// client (ghclient.Observer) and the analysis; NewMetrics when nil.
 	Metrics *Metrics
+	// HookDeliveries is the App's webhook delivery log (ghclient's
+	// Factory.App()); the missed-delivery recovery runs only when it is
+	// set and Config.RecoveryInterval is positive.
+	HookDeliveries recovery.Source
 
 	// queueTestOnly speeds River's start-up in this package's tests.
 	queueTestOnly bool
@@ -62,7 +67,14 @@ func New(ctx context.Context, cfg Config, runner analysis.Runner, factory analys
 		Workers:     cfg.Workers,
 		Logger:      logger,
 		Metrics:     metrics,
-		TestOnly:    opts.queueTestOnly,
+		Recovery: recovery.Config{
+			Source:   opts.HookDeliveries,
+			Interval: cfg.RecoveryInterval,
+			Window:   cfg.RecoveryWindow,
+			Max:      cfg.RecoveryMax,
+			Metrics:  metrics,
+		},
+		TestOnly: opts.queueTestOnly,
 	}, runner, factory)
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)

@@ -25,6 +25,7 @@ import (
 
 	"github.com/prodready/prodready/internal/analysis"
 	"github.com/prodready/prodready/internal/ghclient"
+	"github.com/prodready/prodready/internal/recovery"
 )
 
 // Metrics is what serve.go hands the GitHub client and the analysis.
@@ -82,6 +83,11 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"port out of range", map[string]string{EnvPort: "70000"}, `PORT must be a TCP port (1-65535), got "70000"`},
 		{"bad log level", map[string]string{EnvLogLevel: "verbose"}, `LOG_LEVEL must be debug, info, warn or error, got "verbose"`},
 		{"bad workers", map[string]string{EnvWorkers: "0"}, `PRODREADY_WORKERS must be an integer from 1 to 64, got "0"`},
+		{"bad recovery interval", map[string]string{EnvRecoveryEvery: "5 minutes"}, `PRODREADY_RECOVERY_INTERVAL must be a duration from 1m to 24h, or 0 or off to disable, got "5 minutes"`},
+		{"recovery interval too short", map[string]string{EnvRecoveryEvery: "10s"}, `PRODREADY_RECOVERY_INTERVAL must be a duration from 1m to 24h, or 0 or off to disable, got "10s"`},
+		{"recovery window too long", map[string]string{EnvRecoveryWindow: "96h"}, `PRODREADY_RECOVERY_WINDOW must be a duration from 1m to 72h (GitHub keeps deliveries 3 days), got "96h"`},
+		{"recovery window below interval", map[string]string{EnvRecoveryEvery: "1h", EnvRecoveryWindow: "30m"}, `PRODREADY_RECOVERY_WINDOW (30m0s) must not be shorter than PRODREADY_RECOVERY_INTERVAL (1h0m0s): deliveries failing between two passes would never be examined`},
+		{"bad recovery max", map[string]string{EnvRecoveryMax: "0"}, `PRODREADY_RECOVERY_MAX must be an integer from 1 to 300, got "0"`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -159,6 +165,71 @@ func TestLoadConfigDefaultsAndForms(t *testing.T) {
 	}
 }
 
+func TestLoadConfigRecovery(t *testing.T) {
+	cfg, err := LoadConfig(env(baseEnv()), noFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.RecoveryInterval != 5*time.Minute || cfg.RecoveryWindow != 3*time.Hour || cfg.RecoveryMax != 50 {
+		t.Fatalf("recovery defaults: %s %s %d", cfg.RecoveryInterval, cfg.RecoveryWindow, cfg.RecoveryMax)
+	}
+	for _, off := range []string{"0", "off", "OFF", "0s"} {
+		m := baseEnv()
+		m[EnvRecoveryEvery] = off
+		if cfg, err := LoadConfig(env(m), noFiles); err != nil || cfg.RecoveryInterval != 0 {
+			t.Errorf("%s=%q: interval %s, %v; want 0 (off)", EnvRecoveryEvery, off, cfg.RecoveryInterval, err)
+		}
+	}
+	m := baseEnv()
+	m[EnvRecoveryEvery], m[EnvRecoveryWindow], m[EnvRecoveryMax] = "10m", "72h", "200"
+	cfg, err = LoadConfig(env(m), noFiles)
+	if err != nil || cfg.RecoveryInterval != 10*time.Minute || cfg.RecoveryWindow != 72*time.Hour || cfg.RecoveryMax != 200 {
+		t.Fatalf("set: %s %s %d, %v", cfg.RecoveryInterval, cfg.RecoveryWindow, cfg.RecoveryMax, err)
+	}
+}
+
+// noDeliveries is a delivery log that is never read in these tests.
+type noDeliveries struct{}
+
+func (noDeliveries) ListHookDeliveries(context.Context, string, int) ([]recovery.HookDelivery, string, error) {
+	return nil, "", errors.New("not here")
+}
+
+func (noDeliveries) RedeliverHookDelivery(context.Context, int64) error {
+	return errors.New("not here")
+}
+
+func TestRecoveryWiring(t *testing.T) {
+	base, err := LoadConfig(env(baseEnv()), noFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name     string
+		interval time.Duration
+		source   recovery.Source
+		want     bool
+	}{
+		{"default", base.RecoveryInterval, noDeliveries{}, true},
+		{"off", 0, noDeliveries{}, false},
+		{"no delivery log", base.RecoveryInterval, nil, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := base
+			cfg.DBPath = filepath.Join(t.TempDir(), "prodready.db")
+			cfg.RecoveryInterval = c.interval
+			s, err := New(context.Background(), cfg, okRunner{}, noFactory{}, Options{HookDeliveries: c.source, queueTestOnly: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close(context.Background())
+			if got := s.queue.Recovering(); got != c.want {
+				t.Fatalf("recovery scheduled = %v, want %v", got, c.want)
+			}
+		})
+	}
+}
+
 type okRunner struct{}
 
 func (okRunner) Analyze(context.Context, analysis.Job) error { return nil }
@@ -228,6 +299,9 @@ func TestHealthReadyMetrics(t *testing.T) {
 	s.metrics.OnResponse("GET", "/repos/{owner}/{repo}/pulls/{id}", 200, 4999)
 	s.metrics.ObserveAnalysis("success", 3*time.Second)
 	s.metrics.AnnotationsPosted(51)
+	s.metrics.RecoveryFound("missing")
+	s.metrics.RecoveryRedelivered()
+	s.metrics.RecoveryError("rate_limited")
 
 	code, body := get(t, h, "/metrics")
 	if code != 200 {
@@ -243,6 +317,10 @@ func TestHealthReadyMetrics(t *testing.T) {
 		`prodready_annotations_posted_total 51`,
 		`prodready_github_requests_total{method="GET",route="/repos/{owner}/{repo}/pulls/{id}",status="200"} 1`,
 		`prodready_github_rate_limit_remaining 4999`,
+		`prodready_recovery_deliveries_found_total{reason="missing"} 1`,
+		`prodready_recovery_deliveries_found_total{reason="failed"} 0`,
+		`prodready_recovery_redeliveries_total 1`,
+		`prodready_recovery_errors_total{kind="rate_limited"} 1`,
 		`go_goroutines `,
 	} {
 		if !strings.Contains(body, want) {
