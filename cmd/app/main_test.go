@@ -162,8 +162,16 @@ func TestConfigFlow(t *testing.T) {
 	cfgPath := filepath.Join(repo, ".github", "prodready.yml")
 	goDiff := filepath.Join("..", "..", "fixtures", "diffs", "ai-pr-go.diff")
 
-	// Disabling every family that fires leaves a clean run.
-	if err := os.WriteFile(cfgPath, []byte("version: 1\nfail_on: notice\nfamilies:\n  error-handling: {enabled: false}\n  input-validation: {enabled: false}\n  secrets: {enabled: false}\n  tests: {enabled: false}\n"), 0o644); err != nil {
+	// Disabling every family leaves a clean run.
+	reg, err := rules.Registry()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfgText := "version: 1\nfail_on: notice\nfamilies:\n"
+	for _, fam := range reg.Families() {
+		cfgText += "  " + fam + ": {enabled: false}\n"
+	}
+	if err := os.WriteFile(cfgPath, []byte(cfgText), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	code, out, errOut := runApp(t, "", "check", "--repo", repo, goDiff)
