@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 	"text/tabwriter"
 
@@ -34,6 +35,7 @@ type checkFlags struct {
 	color      string
 	workers    int
 	listRules  bool
+	cpuProfile string
 }
 
 func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -51,6 +53,7 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs.StringVar(&cf.color, "color", "auto", "colour the text format: auto, always or never")
 	fs.IntVar(&cf.workers, "workers", 0, "goroutines judging files (default: GOMAXPROCS)")
 	fs.BoolVar(&cf.listRules, "list-rules", false, "list every rule and exit")
+	fs.StringVar(&cf.cpuProfile, "cpuprofile", "", "write a CPU profile of the review to this file (for performance work)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: app check [flags] [FILE|-]\n\nReviews a unified diff (git diff, git log -p, GitHub's .diff). Exit 0: clean or below --fail-on; 1: findings at or above --fail-on; 2: bad usage or unreadable input.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -138,6 +141,17 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		debug.SetMemoryLimit(checkMemoryLimit)
 	}
 	engine := rules.NewEngineWithPolicy(reg, cf.workers, policy, config.DirReader(cf.repo))
+	if cf.cpuProfile != "" {
+		pf, err := os.Create(cf.cpuProfile)
+		if err != nil {
+			return fail("cpuprofile: %v", err)
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return fail("cpuprofile: %v", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	res, err := engine.RunDiff(ctx, input)
 	if err != nil {
 		return fail("%s: %v", name, err)
