@@ -308,43 +308,5 @@ func TestManifestsReadOncePerReview(t *testing.T) {
 }
 
 func TestFixtures(t *testing.T) {
-	dir := filepath.Join("..", "..", "..", "fixtures", "rules", "hallucinated-dependency")
-	rf, err := fixture.LoadRule(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	reg, err := checks.NewRegistry(Rules()...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := checks.NewEngine(reg, checks.Options{Workers: 2})
-	found := map[fixture.Location]bool{}
-	for _, c := range rf.Cases {
-		res, err := e.Run(context.Background(), diff.NewReader(bytes.NewReader(c.Diff)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, f := range res.Findings {
-			found[fixture.Location{Key: c.Key(f.Path), Line: f.StartLine}] = true
-			if testing.Verbose() {
-				t.Logf("%s:%d %s: %s", c.Key(f.Path), f.StartLine, f.Severity, f.Message)
-			}
-		}
-	}
-	var fp, fn []string
-	for loc := range found {
-		if !rf.Expected[loc] {
-			fp = append(fp, fmt.Sprintf("%s:%d", loc.Key, loc.Line))
-		}
-	}
-	for loc := range rf.Expected {
-		if !found[loc] {
-			fn = append(fn, fmt.Sprintf("%s:%d", loc.Key, loc.Line))
-		}
-	}
-	sort.Strings(fp)
-	sort.Strings(fn)
-	if len(fp) > 0 || len(fn) > 0 {
-		t.Errorf("false positives: %v\nmissed: %v", fp, fn)
-	}
+	fixture.RequireExact(t, Rules(), filepath.Join("..", "..", "..", "fixtures", "rules"))
 }
