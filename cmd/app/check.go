@@ -49,7 +49,7 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs.StringVar(&cf.gitRange, "range", "", "BASE..HEAD: read the commits in --repo to detect AI authorship (trailers, generated-with lines, branch)")
 	fs.StringVar(&cf.only, "rules", "", "comma-separated rule ids or families to run (default: all)")
 	fs.StringVar(&cf.disable, "disable", "", "comma-separated rule ids or families to skip")
-	fs.StringVar(&cf.repo, "repo", ".", "repository root, for rules that read files of the repository")
+	fs.StringVar(&cf.repo, "repo", ".", "repository root: where .github/prodready.yml, the manifests hallucinated-dependency reads and the commits of --range come from")
 	fs.StringVar(&cf.color, "color", "auto", "colour the text format: auto, always or never")
 	fs.IntVar(&cf.workers, "workers", 0, "goroutines judging files (default: GOMAXPROCS)")
 	fs.BoolVar(&cf.listRules, "list-rules", false, "list every rule and exit")
