@@ -313,3 +313,37 @@ func TestAnnotationLimits(t *testing.T) {
 		t.Errorf("single-line annotation lost its column: %+v", one)
 	}
 }
+
+// TestHostileDiffShapes runs shapes GitHub really sends through the whole
+// analysis: a diff of only binary files, 3,000 files at once, and one
+// 20 MB line. Each must end in a completed run, not an error or a hang.
+func TestHostileDiffShapes(t *testing.T) {
+	var binary, many strings.Builder
+	for i := 0; i < 5; i++ {
+		fmt.Fprintf(&binary, "diff --git a/img/%d.png b/img/%d.png\nnew file mode 100644\nindex 0000000..1111111\nBinary files /dev/null and b/img/%d.png differ\n", i, i, i)
+	}
+	for i := 0; i < 3000; i++ {
+		fmt.Fprintf(&many, "diff --git a/pkg/f%04d.go b/pkg/f%04d.go\n--- a/pkg/f%04d.go\n+++ b/pkg/f%04d.go\n@@ -1,2 +1,3 @@\n package pkg\n+var x%d = %d\n \n", i, i, i, i, i, i)
+	}
+	long := "diff --git a/data/blob.js b/data/blob.js\nnew file mode 100644\n--- /dev/null\n+++ b/data/blob.js\n@@ -0,0 +1 @@\n+var s = \"" + strings.Repeat("a", 20<<20) + "\";\n"
+	cases := []struct{ name, diff, summary string }{
+		{"binary only", binary.String(), "Reviewed 5 files"},
+		{"3000 files", many.String(), "Reviewed 3000 files"},
+		{"20 MB line", long, "Reviewed 1 file"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			gh := newFake(c.diff)
+			if err := newAnalyzer(t, gh).Analyze(context.Background(), job); err != nil {
+				t.Fatal(err)
+			}
+			runs := gh.runsFor("head1")
+			if len(runs) != 1 || runs[0].Status != "completed" {
+				t.Fatalf("runs: %+v", runs)
+			}
+			if len(runs[0].summary) > 65535 || !strings.Contains(runs[0].summary, c.summary) {
+				t.Errorf("summary (%d characters) lacks %q:\n%.400s", len(runs[0].summary), c.summary, runs[0].summary)
+			}
+		})
+	}
+}
