@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -164,5 +165,126 @@ func endToEnd(t *testing.T, store Config) {
 	case <-served:
 	case <-time.After(20 * time.Second):
 		t.Fatal("server did not stop")
+	}
+}
+
+// TestTwoInstancesOnePostgres runs two App instances on one Postgres
+// database and one fake GitHub and sends each a share of a stream of
+// deliveries in which every push arrives three times (the delivery, its
+// redelivery at the other instance, and the push's check_suite): every PR
+// head must end with exactly one completed check run.
+func TestTwoInstancesOnePostgres(t *testing.T) {
+	url := queuetest.PostgresURL()
+	if url == "" {
+		t.Skip(queuetest.EnvPostgresURL + " not set")
+	}
+	dbURL := queuetest.PostgresSchema(t, url)
+	if _, err := queue.Migrate(context.Background(), queue.Config{DatabaseURL: dbURL}); err != nil {
+		t.Fatal(err)
+	}
+	const (
+		secret   = "two-instances"
+		repoFull = "acme/shop"
+		prs      = 12
+	)
+	gh := githubtest.New(t)
+	diff := "diff --git a/svc/a.py b/svc/a.py\nnew file mode 100644\n--- /dev/null\n+++ b/svc/a.py\n@@ -0,0 +1,4 @@\n+def load(path):\n+    try:\n+        return open(path).read()\n+    except:\n"
+	heads := map[int]string{}
+	for n := 1; n <= prs; n++ {
+		gh.AddPull(repoFull, githubtest.PullRequest{Number: n, Diff: diff})
+		heads[n] = githubtest.FakeSHA(fmt.Sprintf("%s#%d head", repoFull, n))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var urls []string
+	var stopped []chan error
+	for k := 0; k < 2; k++ {
+		factory, err := ghclient.NewFactory(ghclient.Config{AppID: gh.App().ID, PrivateKeyPEM: gh.App().PrivateKeyPEM, BaseURL: gh.URL(), Transport: gh.Client().Transport})
+		if err != nil {
+			t.Fatal(err)
+		}
+		runner, err := analysis.New(analysis.Options{Factory: factory, Workers: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv, err := New(ctx, Config{AppID: gh.App().ID, WebhookSecret: []byte(secret), DatabaseURL: dbURL, Workers: 2, ShutdownTimeout: 10 * time.Second}, runner, factory, Options{queueTestOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- srv.Serve(ctx, ln) }()
+		urls = append(urls, "http://"+ln.Addr().String()+"/webhook")
+		stopped = append(stopped, done)
+	}
+	send := func(instance int, event, delivery, body string) int {
+		mac := hmac.New(sha256.New, []byte(secret))
+		mac.Write([]byte(body))
+		req, _ := http.NewRequest(http.MethodPost, urls[instance], strings.NewReader(body))
+		req.Header.Set("X-GitHub-Event", event)
+		req.Header.Set("X-GitHub-Delivery", delivery)
+		req.Header.Set("X-Hub-Signature-256", "sha256="+hex.EncodeToString(mac.Sum(nil)))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Error(err)
+			return 0
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	repoJSON := `"repository":{"id":99,"name":"shop","full_name":"acme/shop","owner":{"login":"acme"}},"installation":{"id":7}`
+	var wg sync.WaitGroup
+	for n := 1; n <= prs; n++ {
+		opened := fmt.Sprintf(`{"action":"opened","number":%d,"pull_request":{"number":%d,"state":"open","head":{"sha":%q}},%s}`, n, n, heads[n], repoJSON)
+		suite := fmt.Sprintf(`{"action":"requested","check_suite":{"head_sha":%q,"pull_requests":[{"number":%d,"base":{"repo":{"id":99}}}]},%s}`, heads[n], n, repoJSON)
+		for _, d := range []struct {
+			instance        int
+			event, id, body string
+		}{
+			{n % 2, "pull_request", fmt.Sprintf("pr-%d", n), opened},
+			{(n + 1) % 2, "pull_request", fmt.Sprintf("pr-%d", n), opened},
+			{(n + 1) % 2, "check_suite", fmt.Sprintf("suite-%d", n), suite},
+		} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if code := send(d.instance, d.event, d.id, d.body); code != http.StatusAccepted && code != http.StatusOK {
+					t.Errorf("%s %s: %d", d.event, d.id, code)
+				}
+			}()
+		}
+	}
+	wg.Wait()
+
+	deadline := time.Now().Add(90 * time.Second)
+	for time.Now().Before(deadline) {
+		done := 0
+		for n := 1; n <= prs; n++ {
+			if runs := gh.CheckRuns(repoFull, heads[n]); len(runs) == 1 && runs[0].Status == "completed" {
+				done++
+			}
+		}
+		if done == prs {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	time.Sleep(1500 * time.Millisecond) // let a duplicate, had one slipped through, show
+	for n := 1; n <= prs; n++ {
+		runs := gh.CheckRuns(repoFull, heads[n])
+		if len(runs) != 1 || runs[0].Status != "completed" {
+			t.Errorf("PR #%d: %d runs %+v, want exactly one completed", n, len(runs), runs)
+		}
+	}
+	cancel()
+	for _, done := range stopped {
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+			t.Fatal("an instance did not stop")
+		}
 	}
 }
