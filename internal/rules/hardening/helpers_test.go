@@ -270,7 +270,7 @@ func TestJSRegexLiterals(t *testing.T) {
 		{`x = /unterminated`, nil},
 	}
 	for _, tt := range tests {
-		s := span{tt.line, tt.line}
+		s := span{Raw: tt.line, Code: tt.line}
 		if got := jsRegexLiterals(s); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("jsRegexLiterals(%q) = %q, want %q", tt.line, got, tt.want)
 		}
@@ -278,10 +278,10 @@ func TestJSRegexLiterals(t *testing.T) {
 }
 
 func TestSplitTopAndKeys(t *testing.T) {
-	s := span{"Timeout: 5, Transport: &http.Transport{IdleConnTimeout: 3}, f(a, b)", ""}
-	s.code = s.raw
+	s := span{Raw: "Timeout: 5, Transport: &http.Transport{IdleConnTimeout: 3}, f(a, b)", Code: ""}
+	s.Code = s.Raw
 	parts := splitTop(s)
-	if len(parts) != 3 || !strings.HasPrefix(parts[2].code, "f(") {
+	if len(parts) != 3 || !strings.HasPrefix(parts[2].Code, "f(") {
 		t.Fatalf("splitTop = %q", parts)
 	}
 	if !topLevelKey(s, "Timeout") || topLevelKey(s, "IdleConnTimeout") {
@@ -378,7 +378,7 @@ func TestLeakIn(t *testing.T) {
 	}
 	for _, tt := range tests {
 		code := checks.MaskCode(tt.lang, []string{tt.args})[0]
-		got := leakIn(tt.lang, span{tt.args, code}, 0) != ""
+		got := leakIn(tt.lang, span{Raw: tt.args, Code: code}, 0) != ""
 		if got != tt.leak {
 			t.Errorf("%s leakIn(%s) = %v, want %v", tt.lang, tt.args, got, tt.leak)
 		}

@@ -59,11 +59,11 @@ func (r *logSensitiveData) CheckLine(fc *checks.FileContext, v *checks.HunkView,
 		c := readBalanced(v, i, k, 12)
 		from := 0
 		if fprint {
-			ranges := splitRanges(c.inner.code)
+			ranges := splitRanges(c.inner.Code)
 			if len(ranges) < 2 {
 				continue
 			}
-			w := strings.TrimSpace(c.inner.code[ranges[0][0]:ranges[0][1]])
+			w := strings.TrimSpace(c.inner.Code[ranges[0][0]:ranges[0][1]])
 			if w != "os.Stderr" && w != "os.Stdout" {
 				continue // writes a response or a file, not a log
 			}
@@ -239,7 +239,7 @@ func splitRanges(code string) [][2]int {
 // leakIn judges the arguments of a logging call (s, from column from) and
 // returns what they reveal, or "".
 func leakIn(lang diff.Language, s span, from int) string {
-	c := s.code
+	c := s.Code
 	for k := from; k < len(c); {
 		if !isIdentStart(c[k]) || k > 0 && (isIdentChar(c[k-1]) || c[k-1] == '.') {
 			k++
@@ -278,9 +278,9 @@ func skipBlank(c string, k int) int {
 	return k
 }
 
-// judgeChain judges the dotted name at [a, b) of s.code.
+// judgeChain judges the dotted name at [a, b) of s.Code.
 func judgeChain(lang diff.Language, s span, a, b int) string {
-	c := s.code
+	c := s.Code
 	name := c[a:b]
 	next := skipBlank(c, b)
 	if next < len(c) && (c[next] == '"' || c[next] == '\'' || c[next] == '`') {
@@ -290,7 +290,7 @@ func judgeChain(lang diff.Language, s span, a, b int) string {
 		return ""
 	}
 	if !strings.Contains(name, ".") && isKeyPosition(c, next) {
-		if secretIdent(name) && valueLeaks(lang, s.slice(next+1, valueEnd(c, next+1))) {
+		if secretIdent(name) && valueLeaks(lang, s.Slice(next+1, valueEnd(c, next+1))) {
 			return quoteName(name)
 		}
 		return ""
@@ -455,7 +455,7 @@ func safeContext(c string, a, next int) bool {
 // dumps every credential they hold. handled is false when the chain is
 // neither.
 func dumpChain(segs []string, s span, next int) (what string, handled bool) {
-	c := s.code
+	c := s.Code
 	for h := 1; h < len(segs); h++ {
 		hdr := segs[h]
 		if hdr != "headers" && hdr != "Header" && hdr != "META" && hdr != "COOKIES" {
@@ -527,7 +527,7 @@ func dumpChain(segs []string, s span, next int) (what string, handled bool) {
 // dumpEnd skips a subscript or call right after a chain (headers["x"],
 // environ.get("X")) so that what follows the whole access is judged.
 func dumpEnd(s span, next int) int {
-	c := s.code
+	c := s.Code
 	if next < len(c) && (c[next] == '[' || c[next] == '(') {
 		if e := valueEnd(c, next+1); e < len(c) {
 			return skipBlank(c, e+1)
@@ -540,19 +540,19 @@ func dumpEnd(s span, next int) int {
 // literalAt returns the contents of the string literal that starts at or
 // after column k (spaces skipped), or "".
 func literalAt(s span, k int) string {
-	k = skipBlank(s.code, k)
-	if k >= len(s.code) {
+	k = skipBlank(s.Code, k)
+	if k >= len(s.Code) {
 		return ""
 	}
-	q := s.code[k]
+	q := s.Code[k]
 	if q != '"' && q != '\'' && q != '`' {
 		return ""
 	}
-	e := strings.IndexByte(s.code[k+1:], q)
+	e := strings.IndexByte(s.Code[k+1:], q)
 	if e < 0 {
 		return ""
 	}
-	return s.raw[k+1 : k+1+e]
+	return s.Raw[k+1 : k+1+e]
 }
 
 func secretHeader(h string) bool {
@@ -567,10 +567,10 @@ func secretHeader(h string) bool {
 // valueLeaks reports whether a logged value is dynamic and shown as is:
 // not a literal, an error, a masked or hashed form, a length or a test.
 func valueLeaks(lang diff.Language, s span) bool {
-	if strings.TrimSpace(s.code) == "" || errorish(s.raw) {
+	if strings.TrimSpace(s.Code) == "" || errorish(s.Raw) {
 		return false
 	}
-	c := s.code
+	c := s.Code
 	for k := 0; k < len(c); {
 		if !isIdentStart(c[k]) || k > 0 && (isIdentChar(c[k-1]) || c[k-1] == '.') {
 			k++
@@ -606,7 +606,7 @@ func valueLeaks(lang diff.Language, s span) bool {
 	}
 	for _, l := range stringLits(s) {
 		for _, e := range interpolations(lang, s, l) {
-			if valueLeaks(lang, span{e.expr, e.expr}) {
+			if valueLeaks(lang, span{Raw: e.expr, Code: e.expr}) {
 				return true
 			}
 		}
@@ -706,7 +706,7 @@ func judgeLiteral(lang diff.Language, s span, ranges [][2]int, l strLit) string 
 	content := l.content(s)
 	ins := interpolations(lang, s, l)
 	for _, in := range ins {
-		es := span{in.expr, maskedExpr(lang, in.expr)}
+		es := span{Raw: in.expr, Code: maskedExpr(lang, in.expr)}
 		if what := leakIn(lang, es, 0); what != "" {
 			return what
 		}
@@ -732,7 +732,7 @@ func judgeLiteral(lang diff.Language, s span, ranges [][2]int, l strLit) string 
 	if n > 0 {
 		args := formatArgs(s, ranges, l)
 		for _, idx := range secretAt {
-			if idx < len(args) && !namedHarmless(args[idx].code) && valueLeaks(lang, args[idx]) {
+			if idx < len(args) && !namedHarmless(args[idx].Code) && valueLeaks(lang, args[idx]) {
 				return "the value of the \"" + strings.TrimSpace(content) + "\" placeholder"
 			}
 		}
@@ -741,7 +741,7 @@ func judgeLiteral(lang diff.Language, s span, ranges [][2]int, l strLit) string 
 	if !lastWordsSecret(content) {
 		return ""
 	}
-	if val, ok := valueAfter(s, ranges, l); ok && (labelLike(content) || val.dict) && !namedHarmless(val.code) && valueLeaks(lang, val.span) {
+	if val, ok := valueAfter(s, ranges, l); ok && (labelLike(content) || val.dict) && !namedHarmless(val.Code) && valueLeaks(lang, val.span) {
 		return "the value logged as \"" + strings.TrimSpace(content) + "\""
 	}
 	return ""
@@ -776,14 +776,14 @@ func formatArgs(s span, ranges [][2]int, l strLit) []span {
 	if f < 0 {
 		return nil
 	}
-	c := s.code
+	c := s.Code
 	rest := skipBlank(c, l.end+1)
 	end := ranges[f][1]
 	switch {
 	case rest >= end:
 		var out []span
 		for _, r := range ranges[f+1:] {
-			out = append(out, s.slice(r[0], r[1]).trim())
+			out = append(out, s.Slice(r[0], r[1]).Trim())
 		}
 		return out
 	case c[rest] == '%':
@@ -793,10 +793,10 @@ func formatArgs(s span, ranges [][2]int, l strLit) []span {
 			for close < end && c[close] == ',' {
 				close = valueEnd(c, close+1)
 			}
-			inner := s.slice(op+1, min(close, end))
+			inner := s.Slice(op+1, min(close, end))
 			return splitTop(inner)
 		}
-		return []span{s.slice(op, end).trim()}
+		return []span{s.Slice(op, end).Trim()}
 	case strings.HasPrefix(c[rest:], ".format("):
 		open := rest + len(".format")
 		close := open + 1
@@ -806,7 +806,7 @@ func formatArgs(s span, ranges [][2]int, l strLit) []span {
 				close++
 			}
 		}
-		return splitTop(s.slice(open+1, min(close, end)))
+		return splitTop(s.Slice(open+1, min(close, end)))
 	}
 	return nil
 }
@@ -815,7 +815,7 @@ func formatArgs(s span, ranges [][2]int, l strLit) []span {
 // argument ("token", tok), a concatenated operand ("Token: " + tok), or a
 // dict value ({"token": tok}).
 func valueAfter(s span, ranges [][2]int, l strLit) (after, bool) {
-	c := s.code
+	c := s.Code
 	k := skipBlank(c, l.end+1)
 	f := argIndex(ranges, l.start)
 	if f < 0 {
@@ -824,7 +824,7 @@ func valueAfter(s span, ranges [][2]int, l strLit) (after, bool) {
 	if k >= ranges[f][1] {
 		if f+1 < len(ranges) {
 			r := ranges[f+1]
-			return after{span: s.slice(r[0], r[1]).trim()}, true
+			return after{span: s.Slice(r[0], r[1]).Trim()}, true
 		}
 		return after{}, false
 	}
@@ -837,7 +837,7 @@ func valueAfter(s span, ranges [][2]int, l strLit) (after, bool) {
 				e = a + p
 			}
 		}
-		return after{span: s.slice(a, e).trim(), dict: c[k] == ':'}, true
+		return after{span: s.Slice(a, e).Trim(), dict: c[k] == ':'}, true
 	}
 	return after{}, false
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/prodready/prodready/internal/checks"
 	"github.com/prodready/prodready/internal/diff"
+	"github.com/prodready/prodready/internal/rules/lexical"
 )
 
 // worldWritable reports files and directories made writable by every user
@@ -109,7 +110,7 @@ func execChmod(v *checks.HunkView, i int) string {
 	if !strings.Contains(raw, "chmod") || !execMarker.MatchString(v.Code(i)) {
 		return ""
 	}
-	s := lineSpan(v, i)
+	s := lexical.LineSpan(v, i)
 	var b strings.Builder
 	for _, l := range stringLits(s) {
 		b.WriteString(l.content(s))
@@ -245,19 +246,19 @@ func pythonPerms(v *checks.HunkView, i int) string {
 			if !strings.HasPrefix(code[loc[0]:], "os.") {
 				idx = 0
 				for k, a := range args {
-					if !pyKwarg.MatchString(a.code) {
+					if !pyKwarg.MatchString(a.Code) {
 						idx = k
 					}
 				}
 			}
 			for k, a := range args {
-				if strings.HasPrefix(a.code, "mode") && pyKwarg.MatchString(a.code) {
+				if strings.HasPrefix(a.Code, "mode") && pyKwarg.MatchString(a.Code) {
 					idx = k
-					a.code = strings.TrimLeft(strings.TrimPrefix(a.code, "mode"), " =")
+					a.Code = strings.TrimLeft(strings.TrimPrefix(a.Code, "mode"), " =")
 					args[k] = a
 				}
 			}
-			if idx < len(args) && exprWritable(args[idx].code, diff.Python) {
+			if idx < len(args) && exprWritable(args[idx].Code, diff.Python) {
 				return msg("This chmod mode")
 			}
 			return ""
@@ -330,7 +331,7 @@ func goPerms(v *checks.HunkView, i int) permFinding {
 		if len(args) == 0 {
 			continue
 		}
-		if exprWritable(args[len(args)-1].code, diff.Go) {
+		if exprWritable(args[len(args)-1].Code, diff.Go) {
 			name, _ := callName(code, loc[1]-1)
 			if strings.HasSuffix(name, "Chmod") {
 				return found(msg("The mode given to " + name))
@@ -419,25 +420,25 @@ func jsPerms(v *checks.HunkView, i int) permFinding {
 				continue
 			}
 			a := args[1]
-			if q := jsQuoted.FindStringSubmatch(a.raw); q != nil {
+			if q := jsQuoted.FindStringSubmatch(a.Raw); q != nil {
 				if n, err := strconv.ParseUint(q[1], 8, 32); err == nil && n&0o002 != 0 {
 					return found(msg("The mode given to " + name))
 				}
 				continue
 			}
-			if exprWritable(a.code, diff.JavaScript) {
+			if exprWritable(a.Code, diff.JavaScript) {
 				return found(msg("The mode given to " + name))
 			}
 			continue
 		}
 		// mkdir(path, mode | {mode}), writeFile(path, data, {mode}).
-		if mm := jsModeKey.FindStringSubmatch(c.inner.code); mm != nil {
+		if mm := jsModeKey.FindStringSubmatch(c.inner.Code); mm != nil {
 			if w, ok := octalWritable(mm[1], diff.JavaScript); ok && w {
 				return createFinding("The mode given to " + name)
 			}
 			continue
 		}
-		if strings.HasPrefix(name, "mkdir") && len(args) >= 2 && exprWritable(args[1].code, diff.JavaScript) {
+		if strings.HasPrefix(name, "mkdir") && len(args) >= 2 && exprWritable(args[1].Code, diff.JavaScript) {
 			return createFinding("The mode given to " + name)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/prodready/prodready/internal/checks"
 	"github.com/prodready/prodready/internal/diff"
+	"github.com/prodready/prodready/internal/rules/lexical"
 )
 
 // regexRedos reports regular expressions open to ReDoS: patterns built
@@ -51,7 +52,7 @@ func (r *regexRedos) CheckLine(fc *checks.FileContext, v *checks.HunkView, i int
 	if !strings.Contains(raw, ")+") && !strings.Contains(raw, ")*") && !strings.Contains(raw, "){") {
 		return
 	}
-	for _, pat := range regexLiterals(lang, lineSpan(v, i)) {
+	for _, pat := range regexLiterals(lang, lexical.LineSpan(v, i)) {
 		if nestedQuantifier(pat) {
 			sev := checks.Notice
 			if taintedNear(lang, v, i) {
@@ -91,7 +92,7 @@ func (r *regexRedos) nonLiteral(fc *checks.FileContext, v *checks.HunkView, i in
 		if len(args) == 0 || !c.closed && len(args) < 2 {
 			continue
 		}
-		if escapeMarker.MatchString(c.inner.raw) {
+		if escapeMarker.MatchString(c.inner.Raw) {
 			continue
 		}
 		if !patternDynamic(lang, v, i, args[0]) {
@@ -112,7 +113,7 @@ func (r *regexRedos) nonLiteral(fc *checks.FileContext, v *checks.HunkView, i in
 // constants and literals are fixed; a bare variable assigned a literal or an
 // escaped value earlier in the hunk is too.
 func patternDynamic(lang diff.Language, v *checks.HunkView, i int, a span) bool {
-	if (lang == diff.JavaScript || lang == diff.TypeScript) && strings.HasPrefix(a.code, "/") {
+	if (lang == diff.JavaScript || lang == diff.TypeScript) && strings.HasPrefix(a.Code, "/") {
 		return false // a regex literal (or its .source)
 	}
 	// A plain name assigned earlier in the hunk holds whatever it was
@@ -130,7 +131,7 @@ func patternDynamic(lang diff.Language, v *checks.HunkView, i int, a span) bool 
 		if len(masked) != len(rhs) {
 			masked = rhs
 		}
-		return !exprDynamic(lang, span{rhs, masked}, depth+1, fixed)
+		return !exprDynamic(lang, span{Raw: rhs, Code: masked}, depth+1, fixed)
 	}
 	return exprDynamic(lang, a, 0, fixed)
 }
@@ -199,7 +200,7 @@ func isNeutralWord(w string) bool {
 // exprDynamic reads an expression's code (strings blanked) and its string
 // placeholders and reports whether anything in it varies at run time.
 func exprDynamic(lang diff.Language, s span, depth int, fixed func(name string, depth int) bool) bool {
-	c := s.code
+	c := s.Code
 	for k := 0; k < len(c); {
 		ch := c[k]
 		if !isIdentStart(ch) || k > 0 && (isIdentChar(c[k-1])) {
@@ -241,7 +242,7 @@ func exprDynamic(lang diff.Language, s span, depth int, fixed func(name string, 
 			if depth > 2 {
 				return true
 			}
-			if exprDynamic(lang, span{e, e}, depth+1, fixed) {
+			if exprDynamic(lang, span{Raw: e, Code: e}, depth+1, fixed) {
 				return true
 			}
 		}
@@ -286,9 +287,9 @@ func regexLiterals(lang diff.Language, s span) []string {
 	if lang == diff.JavaScript || lang == diff.TypeScript {
 		out = append(out, jsRegexLiterals(s)...)
 	}
-	apiLine := regexAPI.MatchString(s.code)
+	apiLine := regexAPI.MatchString(s.Code)
 	namedRegex := false
-	if m := assignTarget.FindStringSubmatch(s.code); m != nil {
+	if m := assignTarget.FindStringSubmatch(s.Code); m != nil {
 		for _, w := range identWords(m[1]) {
 			if w == "re" || w == "regex" || w == "regexp" || w == "pattern" || w == "pat" || w == "rx" {
 				namedRegex = true
@@ -320,7 +321,7 @@ func regexLiterals(lang diff.Language, s span) []string {
 // the closing '/' outside a character class.
 func jsRegexLiterals(s span) []string {
 	var out []string
-	c, raw := s.code, s.raw
+	c, raw := s.Code, s.Raw
 	for k := 0; k < len(c); k++ {
 		if c[k] != '/' || raw[k] != '/' {
 			continue

@@ -6,12 +6,11 @@ import (
 
 	"github.com/prodready/prodready/internal/checks"
 	"github.com/prodready/prodready/internal/diff"
+	"github.com/prodready/prodready/internal/rules/lexical"
 )
 
-// span is a stretch of source with its masked twin (comments and string
-// contents blanked, same length): structure is read on code, literal text
-// on raw.
-type span struct{ raw, code string }
+// span is a stretch of source beside its masked twin (lexical.Span).
+type span = lexical.Span
 
 // Constructs longer than this are cut short; the bound keeps huge lines and
 // unbalanced hunks linear.
@@ -19,30 +18,6 @@ const (
 	maxSpanLines = 40
 	maxSpanBytes = 16 << 10
 )
-
-func lineSpan(v *checks.HunkView, i int) span {
-	raw, code := v.Lines[i].Text, v.Code(i)
-	if len(raw) != len(code) {
-		// Never expected; reading raw as code errs toward reporting.
-		code = raw
-	}
-	return span{raw, code}
-}
-
-func (s span) slice(a, b int) span { return span{s.raw[a:b], s.code[a:b]} }
-
-func (s span) trim() span {
-	a, b := 0, len(s.code)
-	for a < b && isSpace(s.code[a]) {
-		a++
-	}
-	for b > a && isSpace(s.code[b-1]) {
-		b--
-	}
-	return s.slice(a, b)
-}
-
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 func isIdentStart(c byte) bool {
 	return c == '_' || c == '$' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
@@ -72,15 +47,15 @@ func readBalanced(v *checks.HunkView, i, open, maxLines int) balanced {
 	var raw, code strings.Builder
 	depth, total := 0, 0
 	for j := i; j < len(v.Lines) && j < i+maxLines; j++ {
-		ls := lineSpan(v, j)
+		ls := lexical.LineSpan(v, j)
 		a := 0
 		if j == i {
 			a = open + 1
 		}
-		a = min(a, len(ls.code))
-		b := len(ls.code)
-		for k := a; k < len(ls.code); k++ {
-			switch ls.code[k] {
+		a = min(a, len(ls.Code))
+		b := len(ls.Code)
+		for k := a; k < len(ls.Code); k++ {
+			switch ls.Code[k] {
 			case '(', '[', '{':
 				depth++
 			case ')', ']', '}':
@@ -95,15 +70,15 @@ func readBalanced(v *checks.HunkView, i, open, maxLines int) balanced {
 			raw.WriteByte('\n')
 			code.WriteByte('\n')
 		}
-		raw.WriteString(ls.raw[a:b])
-		code.WriteString(ls.code[a:b])
+		raw.WriteString(ls.Raw[a:b])
+		code.WriteString(ls.Code[a:b])
 		r.last = j
 		total += b - a
 		if r.closed || total > maxSpanBytes {
 			break
 		}
 	}
-	r.inner = span{raw.String(), code.String()}
+	r.inner = span{Raw: raw.String(), Code: code.String()}
 	return r
 }
 
@@ -111,20 +86,20 @@ func readBalanced(v *checks.HunkView, i, open, maxLines int) balanced {
 func splitTop(s span) []span {
 	var out []span
 	depth, start := 0, 0
-	for k := 0; k < len(s.code); k++ {
-		switch s.code[k] {
+	for k := 0; k < len(s.Code); k++ {
+		switch s.Code[k] {
 		case '(', '[', '{':
 			depth++
 		case ')', ']', '}':
 			depth--
 		case ',':
 			if depth == 0 {
-				out = append(out, s.slice(start, k).trim())
+				out = append(out, s.Slice(start, k).Trim())
 				start = k + 1
 			}
 		}
 	}
-	if last := s.slice(start, len(s.code)).trim(); len(last.code) > 0 {
+	if last := s.Slice(start, len(s.Code)).Trim(); len(last.Code) > 0 {
 		out = append(out, last)
 	}
 	return out
@@ -134,7 +109,7 @@ func splitTop(s span) []span {
 // the key name at its top level (name: value), not inside a nested literal.
 func topLevelKey(s span, name string) bool {
 	for _, part := range splitTop(s) {
-		c := part.code
+		c := part.Code
 		if strings.HasPrefix(c, name) {
 			rest := strings.TrimLeft(c[len(name):], " \t")
 			if strings.HasPrefix(rest, ":") {
@@ -152,14 +127,14 @@ type strLit struct {
 	prefix     string // Python string prefix letters glued to the quote (r, f, rb)
 }
 
-func (l strLit) content(s span) string { return s.raw[l.start+1 : l.end] }
+func (l strLit) content(s span) string { return s.Raw[l.start+1 : l.end] }
 
 // stringLits finds the string literals of s. The mask keeps quote
 // characters and blanks what lies between them, so the next identical
 // quote on the code side closes a literal.
 func stringLits(s span) []strLit {
 	var out []strLit
-	c := s.code
+	c := s.Code
 	for k := 0; k < len(c); k++ {
 		q := c[k]
 		if q != '"' && q != '\'' && q != '`' {
@@ -171,10 +146,10 @@ func stringLits(s span) []strLit {
 		}
 		e += k + 1
 		p := k
-		for p > 0 && isIdentChar(s.raw[p-1]) && k-p < 3 {
+		for p > 0 && isIdentChar(s.Raw[p-1]) && k-p < 3 {
 			p--
 		}
-		out = append(out, strLit{start: k, end: e, quote: q, prefix: s.raw[p:k]})
+		out = append(out, strLit{start: k, end: e, quote: q, prefix: s.Raw[p:k]})
 		k = e
 	}
 	return out

@@ -6,6 +6,7 @@ import (
 
 	"github.com/prodready/prodready/internal/checks"
 	"github.com/prodready/prodready/internal/diff"
+	"github.com/prodready/prodready/internal/rules/lexical"
 )
 
 // goServerNoTimeouts reports Go HTTP servers that never time out a slow
@@ -34,7 +35,7 @@ func (r *goServerNoTimeouts) CheckLine(fc *checks.FileContext, v *checks.HunkVie
 	if fc.IsTest {
 		return
 	}
-	code := lineSpan(v, i).code
+	code := lexical.LineSpan(v, i).Code
 	if !strings.Contains(code, "http.") {
 		return
 	}

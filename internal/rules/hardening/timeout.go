@@ -7,6 +7,7 @@ import (
 
 	"github.com/prodready/prodready/internal/checks"
 	"github.com/prodready/prodready/internal/diff"
+	"github.com/prodready/prodready/internal/rules/lexical"
 )
 
 // httpClientNoTimeout reports outbound HTTP calls and clients that wait
@@ -54,7 +55,7 @@ var (
 )
 
 func (r *httpClientNoTimeout) python(fc *checks.FileContext, v *checks.HunkView, i int) {
-	code := lineSpan(v, i).code
+	code := lexical.LineSpan(v, i).Code
 	if strings.Contains(code, "requests.") || strings.Contains(code, "httpx.") {
 		for _, m := range pyHTTPCall.FindAllStringSubmatchIndex(code, 4) {
 			lib, method := code[m[2]:m[3]], code[m[4]:m[5]]
@@ -62,10 +63,10 @@ func (r *httpClientNoTimeout) python(fc *checks.FileContext, v *checks.HunkView,
 				continue
 			}
 			c := readBalanced(v, i, m[1]-1, 15)
-			if !c.closed || strings.Contains(c.inner.code, "**") {
+			if !c.closed || strings.Contains(c.inner.Code, "**") {
 				continue
 			}
-			t := pyTimeoutArg.FindStringSubmatchIndex(c.inner.code)
+			t := pyTimeoutArg.FindStringSubmatchIndex(c.inner.Code)
 			switch {
 			case t != nil && t[2] >= 0:
 				report(fc, v, i, checks.Warning, "timeout=None disables the timeout of this "+lib+" call, so a silent server blocks it forever; pass a number of seconds such as timeout=10.")
@@ -82,7 +83,7 @@ func (r *httpClientNoTimeout) python(fc *checks.FileContext, v *checks.HunkView,
 			continue
 		}
 		c := readBalanced(v, i, m[1]-1, 15)
-		if !c.closed || strings.Contains(c.inner.code, "**") || pyTimeoutArg.MatchString(c.inner.code) {
+		if !c.closed || strings.Contains(c.inner.Code, "**") || pyTimeoutArg.MatchString(c.inner.Code) {
 			continue
 		}
 		report(fc, v, i, checks.Notice, "A requests.Session call without timeout= waits forever on a silent server (sessions have no default timeout); pass timeout= on every call.")
@@ -113,7 +114,7 @@ var (
 )
 
 func (r *httpClientNoTimeout) golang(fc *checks.FileContext, v *checks.HunkView, i int) {
-	code := lineSpan(v, i).code
+	code := lexical.LineSpan(v, i).Code
 	if !strings.Contains(code, "http.") {
 		return
 	}
@@ -157,7 +158,7 @@ var (
 )
 
 func (r *httpClientNoTimeout) js(fc *checks.FileContext, v *checks.HunkView, i int) {
-	code := lineSpan(v, i).code
+	code := lexical.LineSpan(v, i).Code
 	type hit struct {
 		what   string
 		open   int
@@ -205,11 +206,11 @@ func (r *httpClientNoTimeout) js(fc *checks.FileContext, v *checks.HunkView, i i
 			continue
 		}
 		c := readBalanced(v, i, h.open, 20)
-		if !c.closed || jsLimit.MatchString(c.inner.code) || strings.Contains(c.inner.code, "...") {
+		if !c.closed || jsLimit.MatchString(c.inner.Code) || strings.Contains(c.inner.Code, "...") {
 			continue
 		}
 		args := splitTop(c.inner)
-		if h.config < len(args) && !strings.HasPrefix(args[h.config].code, "{") {
+		if h.config < len(args) && !strings.HasPrefix(args[h.config].Code, "{") {
 			continue // options built elsewhere: not visible here
 		}
 		if h.config == 0 && len(args) == 0 {
@@ -316,7 +317,7 @@ var (
 )
 
 func (r *httpClientNoTimeout) java(fc *checks.FileContext, v *checks.HunkView, i int) {
-	code := lineSpan(v, i).code
+	code := lexical.LineSpan(v, i).Code
 	switch {
 	case javaNewClient.MatchString(code):
 		if !hunkHas(v, i, 40, javaReqTimeout) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/prodready/prodready/internal/checks"
 	"github.com/prodready/prodready/internal/diff"
+	"github.com/prodready/prodready/internal/rules/lexical"
 )
 
 // requestBodyUnbounded reports request bodies read whole with no size
@@ -42,7 +43,7 @@ var (
 const tenMB = 10 << 20
 
 func (r *requestBodyUnbounded) CheckLine(fc *checks.FileContext, v *checks.HunkView, i int) {
-	code := lineSpan(v, i).code
+	code := lexical.LineSpan(v, i).Code
 	switch fc.Lang() {
 	case diff.Go:
 		if !hasAny(code, ".Body", "ParseMultipartForm") {
@@ -59,7 +60,7 @@ func (r *requestBodyUnbounded) CheckLine(fc *checks.FileContext, v *checks.HunkV
 	case diff.JavaScript, diff.TypeScript:
 		if loc := jsBodyParser.FindStringIndex(code); loc != nil {
 			c := readCall(v, i, callOpen(code, loc))
-			if n, ok := bodyLimit(c.inner.raw); ok && n >= tenMB {
+			if n, ok := bodyLimit(c.inner.Raw); ok && n >= tenMB {
 				report(fc, v, i, severity(fc, checks.Notice, false),
 					"The body parser accepts bodies of 10 MB or more; keep the default (100 kB) and raise it only on the routes that need it.")
 			}
@@ -67,10 +68,10 @@ func (r *requestBodyUnbounded) CheckLine(fc *checks.FileContext, v *checks.HunkV
 		}
 		if loc := jsMulter.FindStringIndex(code); loc != nil {
 			c := readCall(v, i, callOpen(code, loc))
-			if !c.closed || strings.Contains(c.inner.code, "limits") {
+			if !c.closed || strings.Contains(c.inner.Code, "limits") {
 				return
 			}
-			if len(c.args) == 1 && isPlainIdent(strings.TrimSpace(c.args[0].code)) {
+			if len(c.args) == 1 && isPlainIdent(strings.TrimSpace(c.args[0].Code)) {
 				return // options built elsewhere: not visible here
 			}
 			report(fc, v, i, severity(fc, checks.Notice, false),

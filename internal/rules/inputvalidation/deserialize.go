@@ -6,6 +6,7 @@ import (
 
 	"github.com/prodready/prodready/internal/checks"
 	"github.com/prodready/prodready/internal/diff"
+	"github.com/prodready/prodready/internal/rules/lexical"
 )
 
 // unsafeDeserialization reports deserialisers that can run code or build
@@ -58,12 +59,12 @@ func (r *unsafeDeserialization) CheckLine(fc *checks.FileContext, v *checks.Hunk
 	case diff.Java:
 		r.java(fc, v, i)
 	case diff.JavaScript, diff.TypeScript:
-		code := lineSpan(v, i).code
+		code := lexical.LineSpan(v, i).Code
 		if jsUnserialize.MatchString(code) && !strings.Contains(code, "function unserialize") {
 			r.flag(fc, v, i, r.M.Severity, "unserialize() (node-serialize) evaluates functions embedded in its input", "use JSON.parse and validate the result")
 		}
 	case diff.Go:
-		if goGob.MatchString(lineSpan(v, i).code) {
+		if goGob.MatchString(lexical.LineSpan(v, i).Code) {
 			report(fc, v, i, severity(fc, checks.Notice, false),
 				"gob decodes the raw request body: gob is meant for trusted peers, its input size and types are not bounded; decode JSON into a fixed struct behind http.MaxBytesReader instead.")
 		}
@@ -80,7 +81,7 @@ func (r *unsafeDeserialization) flag(fc *checks.FileContext, v *checks.HunkView,
 func (r *unsafeDeserialization) flagFrom(fc *checks.FileContext, v *checks.HunkView, i int, base checks.Severity, network bool, what, fix string) {
 	lang := fc.Lang()
 	ui := base > checks.Notice && (network || userInputNear(lang, v, i) ||
-		tainted(lang, v, i, lineSpan(v, i), func(t string) bool {
+		tainted(lang, v, i, lexical.LineSpan(v, i), func(t string) bool {
 			return deserialSocket.MatchString(t) || checks.HasUserInput(lang, t)
 		}))
 	msg := what + "; " + fix + "."
@@ -91,7 +92,7 @@ func (r *unsafeDeserialization) flagFrom(fc *checks.FileContext, v *checks.HunkV
 }
 
 func (r *unsafeDeserialization) python(fc *checks.FileContext, v *checks.HunkView, i int) {
-	code := lineSpan(v, i).code
+	code := lexical.LineSpan(v, i).Code
 	if !hasAny(code, "pickle", "dill.", "shelve.", "marshal.", "joblib.", "yaml.", "torch.", "load(") {
 		return
 	}
@@ -116,7 +117,7 @@ func (r *unsafeDeserialization) python(fc *checks.FileContext, v *checks.HunkVie
 		}
 		c := readCall(v, i, open)
 		unsafe := strings.Contains(code[loc[0]:open], "unsafe")
-		if !unsafe && pySafeYAML.MatchString(c.inner.code) {
+		if !unsafe && pySafeYAML.MatchString(c.inner.Code) {
 			return
 		}
 		r.flag(fc, v, i, r.M.Severity, "yaml.load without SafeLoader can build arbitrary Python objects", "use yaml.safe_load (or Loader=yaml.SafeLoader)")
@@ -128,7 +129,7 @@ func (r *unsafeDeserialization) python(fc *checks.FileContext, v *checks.HunkVie
 			return
 		}
 		c := readCall(v, i, open)
-		if pyWeights.MatchString(c.inner.code) {
+		if pyWeights.MatchString(c.inner.Code) {
 			return
 		}
 		base := r.M.Severity
@@ -144,7 +145,7 @@ func (r *unsafeDeserialization) python(fc *checks.FileContext, v *checks.HunkVie
 			return
 		}
 		c := readCall(v, i, open)
-		if pyAllowPkl.MatchString(c.inner.code) {
+		if pyAllowPkl.MatchString(c.inner.Code) {
 			r.flag(fc, v, i, r.M.Severity, "numpy.load with allow_pickle=True unpickles object arrays and can execute code", "store plain arrays and keep allow_pickle=False")
 		}
 	}
@@ -157,10 +158,10 @@ func literalSource(v *checks.HunkView, i int, arg span) bool {
 	if _, ok := literalValue(diff.Python, arg); ok {
 		return true
 	}
-	if pyOpenLit.MatchString(arg.code) {
+	if pyOpenLit.MatchString(arg.Code) {
 		return true
 	}
-	name := strings.TrimSpace(arg.code)
+	name := strings.TrimSpace(arg.Code)
 	if !isPlainIdent(name) {
 		return false
 	}
@@ -173,11 +174,11 @@ func literalSource(v *checks.HunkView, i int, arg span) bool {
 			return true
 		}
 		if j < i {
-			code := lineSpan(v, j).code
+			code := lexical.LineSpan(v, j).Code
 			if col, _, ok := assignmentAt(code, name); ok {
-				rhs := lineSpan(v, j).slice(col, len(code)).trim()
+				rhs := lexical.LineSpan(v, j).Slice(col, len(code)).Trim()
 				_, lit := literalValue(diff.Python, rhs)
-				return lit || pyOpenLit.MatchString(rhs.code)
+				return lit || pyOpenLit.MatchString(rhs.Code)
 			}
 		}
 	}
@@ -185,7 +186,7 @@ func literalSource(v *checks.HunkView, i int, arg span) bool {
 }
 
 func (r *unsafeDeserialization) java(fc *checks.FileContext, v *checks.HunkView, i int) {
-	code := lineSpan(v, i).code
+	code := lexical.LineSpan(v, i).Code
 	const fix = "use a data format such as JSON into fixed types, or set an ObjectInputFilter allow-list"
 	if !hasAny(code, "ObjectInputStream", "readObject", "XMLDecoder", "Yaml", "DefaultTyping", "JsonTypeInfo") {
 		return
@@ -205,7 +206,7 @@ func (r *unsafeDeserialization) java(fc *checks.FileContext, v *checks.HunkView,
 		// context one still tells where the bytes come from.
 		network := false
 		for j := max(0, i-20); j < i; j++ {
-			if javaStream.MatchString(lineSpan(v, j).code) {
+			if javaStream.MatchString(lexical.LineSpan(v, j).Code) {
 				if v.IsAdded(j) {
 					return
 				}

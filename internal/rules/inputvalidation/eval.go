@@ -6,6 +6,7 @@ import (
 
 	"github.com/prodready/prodready/internal/checks"
 	"github.com/prodready/prodready/internal/diff"
+	"github.com/prodready/prodready/internal/rules/lexical"
 )
 
 // codeEvalDynamic reports code evaluated from text that can vary at run time.
@@ -84,7 +85,7 @@ func bareCalls(code, name string, fn func(open int) bool) {
 }
 
 func (r *codeEvalDynamic) python(fc *checks.FileContext, v *checks.HunkView, i int) {
-	code := lineSpan(v, i).code
+	code := lexical.LineSpan(v, i).Code
 	for _, name := range [...]string{"eval", "exec"} {
 		done := false
 		bareCalls(code, name, func(open int) bool {
@@ -104,7 +105,7 @@ func (r *codeEvalDynamic) python(fc *checks.FileContext, v *checks.HunkView, i i
 
 func (r *codeEvalDynamic) javascript(fc *checks.FileContext, v *checks.HunkView, i int) {
 	lang := fc.Lang()
-	code := lineSpan(v, i).code
+	code := lexical.LineSpan(v, i).Code
 	done := false
 	check := func(open int) bool {
 		c := readCall(v, i, open)
@@ -138,7 +139,7 @@ func (r *codeEvalDynamic) javascript(fc *checks.FileContext, v *checks.HunkView,
 	}
 	for _, loc := range jsTimer.FindAllStringIndex(code, 4) {
 		c := readCall(v, i, callOpen(code, loc))
-		if len(c.args) > 0 && c.args[0].code != "" && strings.IndexByte("\"'`", c.args[0].code[0]) >= 0 {
+		if len(c.args) > 0 && c.args[0].Code != "" && strings.IndexByte("\"'`", c.args[0].Code[0]) >= 0 {
 			r.flag(fc, v, i, "A string passed to setTimeout/setInterval is evaluated as code", "pass a function instead")
 			return
 		}
@@ -152,7 +153,7 @@ func (r *codeEvalDynamic) javascript(fc *checks.FileContext, v *checks.HunkView,
 }
 
 func (r *codeEvalDynamic) java(fc *checks.FileContext, v *checks.HunkView, i int) {
-	code := lineSpan(v, i).code
+	code := lexical.LineSpan(v, i).Code
 	if !hasAny(code, "eval", "evaluate", "parseExpression") {
 		return
 	}

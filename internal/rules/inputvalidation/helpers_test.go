@@ -9,6 +9,7 @@ import (
 	"github.com/prodready/prodready/internal/checks"
 	"github.com/prodready/prodready/internal/diff"
 	"github.com/prodready/prodready/internal/fixture"
+	"github.com/prodready/prodready/internal/rules/lexical"
 )
 
 // probe is a FileRule that keeps the FileContext the engine built, so that
@@ -54,14 +55,14 @@ func TestReadCall(t *testing.T) {
 	if !c.closed || c.last != 3 || len(c.args) != 2 {
 		t.Fatalf("readCall multi-line: closed=%v last=%d args=%d", c.closed, c.last, len(c.args))
 	}
-	if !strings.HasPrefix(c.args[0].raw, `f"SELECT`) || !strings.HasSuffix(c.args[0].raw, `{a}"`) {
-		t.Errorf("first arg = %q", c.args[0].raw)
+	if !strings.HasPrefix(c.args[0].Raw, `f"SELECT`) || !strings.HasSuffix(c.args[0].Raw, `{a}"`) {
+		t.Errorf("first arg = %q", c.args[0].Raw)
 	}
-	if c.args[1].raw != `(b, ")")` {
-		t.Errorf("second arg = %q", c.args[1].raw)
+	if c.args[1].Raw != `(b, ")")` {
+		t.Errorf("second arg = %q", c.args[1].Raw)
 	}
 	c = readCall(v, 4, 3)
-	if !c.closed || len(c.args) != 2 || c.args[0].raw != `"x("` || c.args[1].raw != "y" {
+	if !c.closed || len(c.args) != 2 || c.args[0].Raw != `"x("` || c.args[1].Raw != "y" {
 		t.Errorf("single-line call: %+v", c)
 	}
 	if c := readCall(v, 4, -1); len(c.args) != 0 {
@@ -89,8 +90,8 @@ func TestReadStatement(t *testing.T) {
 	for _, tc := range tests {
 		fc, v := viewOf(t, tc.path, tc.src)
 		got := readStatement(fc.Lang(), v, tc.line, tc.col, strings.Contains(tc.src, "__html"))
-		if strings.TrimSpace(got.raw) != tc.want {
-			t.Errorf("readStatement(%q) = %q, want %q", tc.src, got.raw, tc.want)
+		if strings.TrimSpace(got.Raw) != tc.want {
+			t.Errorf("readStatement(%q) = %q, want %q", tc.src, got.Raw, tc.want)
 		}
 	}
 }
@@ -213,10 +214,10 @@ func TestTainted(t *testing.T) {
 		{10, false, false}, // "name" is a string, not the variable
 	}
 	for _, tc := range tests {
-		if got := tainted(diff.Python, v, tc.line, lineSpan(v, tc.line), web); got != tc.web {
+		if got := tainted(diff.Python, v, tc.line, lexical.LineSpan(v, tc.line), web); got != tc.web {
 			t.Errorf("line %d: tainted(web) = %v, want %v", tc.line, got, tc.web)
 		}
-		if got := tainted(diff.Python, v, tc.line, lineSpan(v, tc.line), uploads); got != tc.uploads {
+		if got := tainted(diff.Python, v, tc.line, lexical.LineSpan(v, tc.line), uploads); got != tc.uploads {
 			t.Errorf("line %d: tainted(uploads) = %v, want %v", tc.line, got, tc.uploads)
 		}
 	}

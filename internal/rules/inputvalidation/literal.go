@@ -5,6 +5,7 @@ import (
 
 	"github.com/prodready/prodready/internal/checks"
 	"github.com/prodready/prodready/internal/diff"
+	"github.com/prodready/prodready/internal/rules/lexical"
 )
 
 // argKind is the answer of the non-literal test shared by the rules of this
@@ -110,7 +111,7 @@ func isPyStringPrefix(p string) bool {
 // classify is the non-literal test: it reads an argument or expression and
 // says whether anything in it can vary at run time.
 func classify(lang diff.Language, s span, res resolver) argKind {
-	c, r := s.code, s.raw
+	c, r := s.Code, s.Raw
 	if len(c) != len(r) {
 		c = r
 	}
@@ -120,7 +121,7 @@ func classify(lang diff.Language, s span, res resolver) argKind {
 	for k := 0; k < len(c); {
 		ch := c[k]
 		switch {
-		case isSpace(ch) || ch == '\\':
+		case lexical.IsSpace(ch) || ch == '\\':
 			k++
 		case ch == '"' || ch == '\'' || ch == '`':
 			end, dyn := scanString(lang, c, r, k, "", res)
@@ -130,7 +131,7 @@ func classify(lang diff.Language, s span, res resolver) argKind {
 				// The masker reads a text block's closing line as a string,
 				// hiding a trailing .formatted(x): re-read the rest.
 				lines := strings.Split(r[end:], "\n")
-				rest := span{raw: r[end:], code: strings.Join(checks.MaskCode(lang, lines), "\n")}
+				rest := span{Raw: r[end:], Code: strings.Join(checks.MaskCode(lang, lines), "\n")}
 				if classify(lang, rest, res) == argDynamic {
 					dynamic = true
 				}
@@ -347,7 +348,7 @@ func isPlainIdent(s string) bool {
 // literalValue returns the contents of s when s is exactly one plain string
 // literal (no prefix other than r/b/u, no interpolation).
 func literalValue(lang diff.Language, s span) (string, bool) {
-	c := s.code
+	c := s.Code
 	if len(c) < 2 {
 		return "", false
 	}
@@ -365,7 +366,7 @@ func literalValue(lang diff.Language, s span) (string, bool) {
 	if strings.IndexByte(c[open+1:len(c)-1], q) >= 0 {
 		return "", false
 	}
-	body := s.raw[open+1 : len(c)-1]
+	body := s.Raw[open+1 : len(c)-1]
 	if q == '`' && strings.Contains(body, "${") {
 		return "", false
 	}

@@ -11,7 +11,7 @@ import (
 // mkSpan masks src the way the engine does, lines joined by '\n'.
 func mkSpan(lang diff.Language, src string) span {
 	lines := strings.Split(src, "\n")
-	return span{raw: src, code: strings.Join(checks.MaskCode(lang, lines), "\n")}
+	return span{Raw: src, Code: strings.Join(checks.MaskCode(lang, lines), "\n")}
 }
 
 func TestClassify(t *testing.T) {

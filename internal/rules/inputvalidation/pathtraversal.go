@@ -6,6 +6,7 @@ import (
 
 	"github.com/prodready/prodready/internal/checks"
 	"github.com/prodready/prodready/internal/diff"
+	"github.com/prodready/prodready/internal/rules/lexical"
 )
 
 // pathTraversal reports file APIs whose path carries request data or an
@@ -80,7 +81,7 @@ func (r *pathTraversal) CheckLine(fc *checks.FileContext, v *checks.HunkView, i 
 	if api == nil {
 		return
 	}
-	code := lineSpan(v, i).code
+	code := lexical.LineSpan(v, i).Code
 	if lang == diff.Python && pyExtractAll.MatchString(code) {
 		r.extractAll(fc, v, i)
 		return
@@ -100,7 +101,7 @@ func (r *pathTraversal) CheckLine(fc *checks.FileContext, v *checks.HunkView, i 
 		}
 		c := readCall(v, i, open)
 		if lang == diff.JavaScript || lang == diff.TypeScript {
-			if strings.Contains(code[loc[0]:open], "sendFile") && strings.Contains(c.inner.code, "root") {
+			if strings.Contains(code[loc[0]:open], "sendFile") && strings.Contains(c.inner.Code, "root") {
 				continue // send() rejects paths that climb out of root
 			}
 		}
@@ -115,8 +116,8 @@ func (r *pathTraversal) CheckLine(fc *checks.FileContext, v *checks.HunkView, i 
 		text := c.inner
 		if lang == diff.Python && c.closed && c.last == i {
 			// Path(BASE) / name: the joined part follows the call.
-			if rest := lineSpan(v, i).slice(c.end, len(code)); strings.Contains(rest.code, "/") {
-				text = span{text.raw + rest.raw, text.code + rest.code}
+			if rest := lexical.LineSpan(v, i).Slice(c.end, len(code)); strings.Contains(rest.Code, "/") {
+				text = span{Raw: text.Raw + rest.Raw, Code: text.Code + rest.Code}
 			}
 		}
 		if marks == nil {
@@ -125,11 +126,11 @@ func (r *pathTraversal) CheckLine(fc *checks.FileContext, v *checks.HunkView, i 
 		if !tainted(lang, v, i, text, marks.any) {
 			continue
 		}
-		if pathBasename.MatchString(c.inner.code) || pathRootAPI.MatchString(code) || r.contained(v, i) || r.cleanedVars(lang, v, i, c.inner) {
+		if pathBasename.MatchString(c.inner.Code) || pathRootAPI.MatchString(code) || r.contained(v, i) || r.cleanedVars(lang, v, i, c.inner) {
 			return
 		}
 		what := "A file path is built from request data"
-		if marks.uploadName(c.inner.raw) || !marks.web(c.inner.raw) && tainted(lang, v, i, c.inner, marks.uploadName) {
+		if marks.uploadName(c.inner.Raw) || !marks.web(c.inner.Raw) && tainted(lang, v, i, c.inner, marks.uploadName) {
 			what = "An uploaded file's client-chosen name is used in a file path"
 		}
 		report(fc, v, i, severity(fc, r.M.Severity, false), what+", so ../ sequences can reach other files (path traversal); "+pathFix+".")
@@ -220,7 +221,7 @@ func (r *pathTraversal) cleanedVars(lang diff.Language, v *checks.HunkView, i in
 			return
 		}
 		for _, a := range assignments(lang, v, i, name) {
-			if pathBasename.MatchString(a.rhs.code) {
+			if pathBasename.MatchString(a.rhs.Code) {
 				clean = true
 			}
 		}
@@ -231,7 +232,7 @@ func (r *pathTraversal) cleanedVars(lang diff.Language, v *checks.HunkView, i in
 // archiveEntry reports whether a path call joins an archive entry's name in
 // a file that reads archives.
 func (r *pathTraversal) archiveEntry(fc *checks.FileContext, v *checks.HunkView, i int, lang diff.Language, inner span) bool {
-	code := inner.code
+	code := inner.Code
 	switch lang {
 	case diff.Go:
 		m := goEntryName.FindStringSubmatch(code)
@@ -260,10 +261,10 @@ func (r *pathTraversal) archiveEntry(fc *checks.FileContext, v *checks.HunkView,
 // extractAll judges tarfile/shutil extraction: without a filter= argument
 // (Python 3.12+) member names like ../../etc/x are written where they say.
 func (r *pathTraversal) extractAll(fc *checks.FileContext, v *checks.HunkView, i int) {
-	code := lineSpan(v, i).code
+	code := lexical.LineSpan(v, i).Code
 	loc := pyExtractAll.FindStringIndex(code)
 	c := readCall(v, i, callOpen(code, loc))
-	if pyFilterArg.MatchString(c.inner.code) {
+	if pyFilterArg.MatchString(c.inner.Code) {
 		return
 	}
 	if strings.Contains(code[loc[0]:loc[1]], "extractall") && archiveKind(v, i) == "zip" {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/prodready/prodready/internal/checks"
 	"github.com/prodready/prodready/internal/diff"
+	"github.com/prodready/prodready/internal/rules/lexical"
 )
 
 // cmdShellInjection reports commands handed to a shell, or to exec, with
@@ -68,7 +69,7 @@ func (r *cmdShellInjection) flag(fc *checks.FileContext, v *checks.HunkView, i i
 }
 
 func (r *cmdShellInjection) python(fc *checks.FileContext, v *checks.HunkView, i int) {
-	code := lineSpan(v, i).code
+	code := lexical.LineSpan(v, i).Code
 	if !hasAny(code, "os.", "getoutput", "getstatusoutput", "create_subprocess_shell", "Popen", "run", "call", "check_") {
 		return
 	}
@@ -95,7 +96,7 @@ func (r *cmdShellInjection) python(fc *checks.FileContext, v *checks.HunkView, i
 		if len(c.args) == 0 {
 			continue
 		}
-		if !pyShellTrue.MatchString(c.inner.code) {
+		if !pyShellTrue.MatchString(c.inner.Code) {
 			// ["bash", "-c", script] runs a shell without shell=True.
 			if shellForm, dyn := shellScript(diff.Python, unwrapList(c.args[0])); shellForm && dyn {
 				r.flag(fc, v, i, r.M.Severity, "A command runs a shell with -c and a script built from non-literal text")
@@ -148,7 +149,7 @@ func shellScript(lang diff.Language, args []span) (isShellForm, dynamic bool) {
 }
 
 func (r *cmdShellInjection) golang(fc *checks.FileContext, v *checks.HunkView, i int) {
-	code := lineSpan(v, i).code
+	code := lexical.LineSpan(v, i).Code
 	if !strings.Contains(code, "exec.Command") {
 		return
 	}
@@ -171,7 +172,7 @@ func (r *cmdShellInjection) golang(fc *checks.FileContext, v *checks.HunkView, i
 			}
 			continue
 		}
-		if strings.TrimSpace(args[0].code) == "os.Args[0]" {
+		if strings.TrimSpace(args[0].Code) == "os.Args[0]" {
 			continue // re-executing the program itself
 		}
 		if classify(diff.Go, args[0], nil) == argDynamic {
@@ -230,7 +231,7 @@ func contains(list []string, s string) bool {
 
 func (r *cmdShellInjection) javascript(fc *checks.FileContext, v *checks.HunkView, i int) {
 	lang := fc.Lang()
-	code := lineSpan(v, i).code
+	code := lexical.LineSpan(v, i).Code
 	if !hasAny(code, "exec", "spawn", "Exec") {
 		return
 	}
@@ -279,11 +280,11 @@ func (r *cmdShellInjection) javascript(fc *checks.FileContext, v *checks.HunkVie
 			}
 			continue
 		}
-		if !jsShellTrue.MatchString(c.inner.code) {
+		if !jsShellTrue.MatchString(c.inner.Code) {
 			continue
 		}
 		dyn := classify(lang, c.args[0], nil) == argDynamic
-		if len(c.args) > 1 && !strings.HasPrefix(c.args[1].code, "{") && classify(lang, c.args[1], nil) == argDynamic {
+		if len(c.args) > 1 && !strings.HasPrefix(c.args[1].Code, "{") && classify(lang, c.args[1], nil) == argDynamic {
 			dyn = true
 		}
 		if dyn {
@@ -294,7 +295,7 @@ func (r *cmdShellInjection) javascript(fc *checks.FileContext, v *checks.HunkVie
 }
 
 func (r *cmdShellInjection) java(fc *checks.FileContext, v *checks.HunkView, i int) {
-	code := lineSpan(v, i).code
+	code := lexical.LineSpan(v, i).Code
 	if !hasAny(code, "exec", "ProcessBuilder", "command") {
 		return
 	}
@@ -349,7 +350,7 @@ func (r *cmdShellInjection) java(fc *checks.FileContext, v *checks.HunkView, i i
 func runtimeVar(v *checks.HunkView, i int, name string) bool {
 	for j := max(0, i-backWindow); j < i; j++ {
 		t := v.Lines[j].Text
-		if strings.Contains(t, "getRuntime()") && assignedName(lineSpan(v, j).code) == name {
+		if strings.Contains(t, "getRuntime()") && assignedName(lexical.LineSpan(v, j).Code) == name {
 			return true
 		}
 	}

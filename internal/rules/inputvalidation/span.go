@@ -5,12 +5,11 @@ import (
 
 	"github.com/prodready/prodready/internal/checks"
 	"github.com/prodready/prodready/internal/diff"
+	"github.com/prodready/prodready/internal/rules/lexical"
 )
 
-// span is a stretch of source with its masked twin (string contents and
-// comments blanked, same length): structure is read on code so that prose
-// never matches, literals are read on raw.
-type span struct{ raw, code string }
+// span is a stretch of source beside its masked twin (lexical.Span).
+type span = lexical.Span
 
 // Calls and statements spanning more than this are cut short: the rules only
 // need the first few arguments, and huge lines must stay cheap.
@@ -22,41 +21,17 @@ const (
 	maxCallsPerLine = 16
 )
 
-func lineSpan(v *checks.HunkView, i int) span {
-	raw, code := v.Lines[i].Text, v.Code(i)
-	if len(raw) != len(code) {
-		// Never expected; reading raw as code errs toward reporting.
-		code = raw
-	}
-	return span{raw, code}
-}
-
-func (s span) slice(a, b int) span { return span{s.raw[a:b], s.code[a:b]} }
-
-func (s span) trim() span {
-	a, b := 0, len(s.code)
-	for a < b && isSpace(s.code[a]) {
-		a++
-	}
-	for b > a && isSpace(s.code[b-1]) {
-		b--
-	}
-	return s.slice(a, b)
-}
-
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
-
 // stringText keeps what the mask blanked (string contents, comments) and
 // blanks the code, so that keyword tests run on literal text only.
 func stringText(s span) string {
-	if s.raw == s.code {
+	if s.Raw == s.Code {
 		return ""
 	}
-	b := make([]byte, len(s.raw))
-	for k := 0; k < len(s.raw); k++ {
-		if s.raw[k] != s.code[k] {
-			b[k] = s.raw[k]
-		} else if s.raw[k] == '\n' {
+	b := make([]byte, len(s.Raw))
+	for k := 0; k < len(s.Raw); k++ {
+		if s.Raw[k] != s.Code[k] {
+			b[k] = s.Raw[k]
+		} else if s.Raw[k] == '\n' {
 			b[k] = '\n'
 		} else {
 			b[k] = ' '
@@ -76,7 +51,7 @@ func joinSegments(v *checks.HunkView, segs []segment) span {
 	}
 	if len(segs) == 1 {
 		s := segs[0]
-		return lineSpan(v, s.j).slice(s.a, s.b)
+		return lexical.LineSpan(v, s.j).Slice(s.a, s.b)
 	}
 	var raw, code strings.Builder
 	for n, s := range segs {
@@ -84,11 +59,11 @@ func joinSegments(v *checks.HunkView, segs []segment) span {
 			raw.WriteByte('\n')
 			code.WriteByte('\n')
 		}
-		ls := lineSpan(v, s.j)
-		raw.WriteString(ls.raw[s.a:s.b])
-		code.WriteString(ls.code[s.a:s.b])
+		ls := lexical.LineSpan(v, s.j)
+		raw.WriteString(ls.Raw[s.a:s.b])
+		code.WriteString(ls.Code[s.a:s.b])
 	}
-	return span{raw.String(), code.String()}
+	return span{Raw: raw.String(), Code: code.String()}
 }
 
 // call is what readCall found between a call's parentheses.
@@ -107,7 +82,7 @@ func (c call) declaration(v *checks.HunkView) bool {
 	if !c.closed || c.last >= len(v.Lines) {
 		return false
 	}
-	code := lineSpan(v, c.last).code
+	code := lexical.LineSpan(v, c.last).Code
 	k := skipBlanks(code, c.end+1)
 	return k < len(code) && (code[k] == '{' || code[k] == ':')
 }
@@ -123,7 +98,7 @@ func readCall(v *checks.HunkView, i, open int) call {
 	segs := buf[:0]
 	depth, total := 0, 0
 	for j := i; j < len(v.Lines) && len(segs) < maxSpanLines; j++ {
-		code := lineSpan(v, j).code
+		code := lexical.LineSpan(v, j).Code
 		a := 0
 		if j == i {
 			a = open + 1
@@ -163,21 +138,21 @@ func readCall(v *checks.HunkView, i, open int) call {
 func splitArgs(s span) []span {
 	var out []span
 	depth, start := 0, 0
-	for k := 0; k < len(s.code); k++ {
-		switch s.code[k] {
+	for k := 0; k < len(s.Code); k++ {
+		switch s.Code[k] {
 		case '(', '[', '{':
 			depth++
 		case ')', ']', '}':
 			depth--
 		case ',':
 			if depth == 0 {
-				out = append(out, s.slice(start, k).trim())
+				out = append(out, s.Slice(start, k).Trim())
 				start = k + 1
 			}
 		}
 	}
-	if last := s.slice(start, len(s.code)).trim(); len(last.code) > 0 || len(out) > 0 {
-		if len(last.code) > 0 {
+	if last := s.Slice(start, len(s.Code)).Trim(); len(last.Code) > 0 || len(out) > 0 {
+		if len(last.Code) > 0 {
 			out = append(out, last)
 		}
 	}
@@ -188,7 +163,7 @@ func splitArgs(s span) []span {
 // ["sh", "-c", x], List.of(...), Arrays.asList(...) or new String[]{...};
 // other arguments come back as a one-element list.
 func unwrapList(s span) []span {
-	code := s.code
+	code := s.Code
 	open := strings.IndexAny(code, "([{")
 	if open >= 0 && hasAt(code, open, "[]") {
 		// new String[]{...}: the elements follow the array type.
@@ -209,7 +184,7 @@ func unwrapList(s span) []span {
 	default:
 		return []span{s}
 	}
-	return splitArgs(s.slice(open+1, len(code)-1))
+	return splitArgs(s.Slice(open+1, len(code)-1))
 }
 
 // readStatement reads from column col of line i to the end of the
@@ -225,8 +200,8 @@ func readStatement(lang diff.Language, v *checks.HunkView, i, col int, stopAtCom
 	segs := buf[:0]
 	depth, backticks, triples, rawTriples, total := 0, 0, 0, 0, 0
 	for j := i; j < len(v.Lines) && len(segs) < maxSpanLines; j++ {
-		ls := lineSpan(v, j)
-		code := ls.code
+		ls := lexical.LineSpan(v, j)
+		code := ls.Code
 		a := 0
 		if j == i {
 			a = min(col, len(code))
@@ -260,14 +235,14 @@ func readStatement(lang diff.Language, v *checks.HunkView, i, col int, stopAtCom
 			}
 		}
 		if lang == diff.Java {
-			rawTriples += strings.Count(ls.raw[a:b], `"""`)
+			rawTriples += strings.Count(ls.Raw[a:b], `"""`)
 		}
 		segs = append(segs, segment{j, a, b})
 		total += b - a
 		if stop || total > maxSpanBytes {
 			break
 		}
-		if rawTriples > 0 && rawTriples%2 == 0 && strings.HasSuffix(strings.TrimSpace(ls.raw), ";") {
+		if rawTriples > 0 && rawTriples%2 == 0 && strings.HasSuffix(strings.TrimSpace(ls.Raw), ";") {
 			// A Java text block hides its closing ';' inside what the
 			// masker reads as a string.
 			break
@@ -280,7 +255,7 @@ func readStatement(lang diff.Language, v *checks.HunkView, i, col int, stopAtCom
 			continue
 		}
 		if j+1 < len(v.Lines) {
-			n := strings.TrimSpace(lineSpan(v, j+1).code)
+			n := strings.TrimSpace(lexical.LineSpan(v, j+1).Code)
 			if strings.HasPrefix(n, "+") || strings.HasPrefix(n, ".") || strings.HasPrefix(n, "%") {
 				continue
 			}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/prodready/prodready/internal/checks"
 	"github.com/prodready/prodready/internal/diff"
+	"github.com/prodready/prodready/internal/rules/lexical"
 )
 
 // sqlStringBuilt reports SQL text built by formatting or concatenation that
@@ -29,7 +30,7 @@ func newSQLStringBuilt() *sqlStringBuilt {
 		Summary:   "SQL text built by formatting or concatenation reaches a query call (SQL injection).",
 		Languages: languages(),
 		Severity:  checks.Warning,
-		Keywords: []string{".exec", ".query", ".raw(", ".prepare", "read_sql", "text(", "mogrify(", "unsafe(",
+		Keywords: []string{".exec", ".query", ".Raw(", ".prepare", "read_sql", "text(", "mogrify(", "unsafe(",
 			"addbatch(", "createquery(", "createnativequery(", "createsqlquery(", "update", "select", "insert", "delete"},
 	}}}
 }
@@ -65,7 +66,7 @@ func sqlSinkHint(lang diff.Language, code string) bool {
 	case diff.Go:
 		return hasAny(code, ".Query", ".Exec", ".Prepare", ".Raw", ".Named", ".MustExec")
 	case diff.JavaScript, diff.TypeScript:
-		return hasAny(code, ".query", ".execute", ".raw", "Unsafe", ".unsafe")
+		return hasAny(code, ".query", ".execute", ".Raw", "Unsafe", ".unsafe")
 	case diff.Java:
 		return hasAny(code, "execute", "query", "update", "prepare", "addBatch", "create", "batchUpdate")
 	}
@@ -82,7 +83,7 @@ func (r *sqlStringBuilt) CheckLine(fc *checks.FileContext, v *checks.HunkView, i
 	if sink == nil {
 		return
 	}
-	code := lineSpan(v, i).code
+	code := lexical.LineSpan(v, i).Code
 	if !sqlSinkHint(lang, code) {
 		r.checkBuild(fc, v, i, sink)
 		return
@@ -148,7 +149,7 @@ func (t *sqlTrace) resolver(depth int) resolver {
 		kind := argLiteral
 		for _, a := range as {
 			text := literalText(t.lang, a.rhs)
-			if t.sink != nil && t.sink.MatchString(a.rhs.code) && sqlKeyword.MatchString(text) {
+			if t.sink != nil && t.sink.MatchString(a.rhs.Code) && sqlKeyword.MatchString(text) {
 				// stmt = text(f"...") is judged on its own line.
 				return argLiteral
 			}
@@ -183,7 +184,7 @@ func (r *sqlStringBuilt) checkSink(fc *checks.FileContext, v *checks.HunkView, i
 		if n >= sqlArgsRead {
 			break
 		}
-		if composedSafely(arg.code) {
+		if composedSafely(arg.Code) {
 			continue
 		}
 		t := &sqlTrace{fc: fc, sink: sqlSink(lang), lang: lang, v: v, at: i}
@@ -207,32 +208,32 @@ func (r *sqlStringBuilt) checkSink(fc *checks.FileContext, v *checks.HunkView, i
 // unchanged context line (the call line reports otherwise).
 func (r *sqlStringBuilt) checkBuild(fc *checks.FileContext, v *checks.HunkView, i int, sink *regexp.Regexp) {
 	lang := fc.Lang()
-	ls := lineSpan(v, i)
-	if !strings.ContainsAny(ls.raw, "\"'`") || !strings.Contains(ls.code, "=") {
+	ls := lexical.LineSpan(v, i)
+	if !strings.ContainsAny(ls.Raw, "\"'`") || !strings.Contains(ls.Code, "=") {
 		return
 	}
-	name := assignedName(ls.code)
+	name := assignedName(ls.Code)
 	if name == "" {
 		return
 	}
-	col, _, ok := assignmentAt(ls.code, name)
+	col, _, ok := assignmentAt(ls.Code, name)
 	if !ok {
 		return
 	}
 	rhs := readStatement(lang, v, i, col, false)
-	if composedSafely(rhs.code) {
+	if composedSafely(rhs.Code) {
 		return
 	}
 	t := &sqlTrace{fc: fc, sink: sink, lang: lang, v: v, at: i, seen: []string{name}}
 	t.text.WriteString(literalText(lang, rhs))
-	if sink.MatchString(rhs.code) && sqlKeyword.MatchString(t.text.String()) {
+	if sink.MatchString(rhs.Code) && sqlKeyword.MatchString(t.text.String()) {
 		return // q = text(f"...") is a query call of its own
 	}
 	if classify(lang, rhs, t.resolver(1)) != argDynamic || !sqlKeyword.MatchString(t.text.String()) {
 		return
 	}
 	for j := i + 1; j < len(v.Lines) && j <= i+backWindow; j++ {
-		code := lineSpan(v, j).code
+		code := lexical.LineSpan(v, j).Code
 		if !strings.Contains(code, name) {
 			continue
 		}
@@ -243,7 +244,7 @@ func (r *sqlStringBuilt) checkBuild(fc *checks.FileContext, v *checks.HunkView, 
 			}
 			c := readCall(v, j, open)
 			for n, arg := range c.args {
-				if n >= sqlArgsRead || !checks.ContainsWord(arg.code, name) {
+				if n >= sqlArgsRead || !checks.ContainsWord(arg.Code, name) {
 					continue
 				}
 				if v.IsAdded(j) {
@@ -269,8 +270,8 @@ func composedSafely(code string) bool {
 // literalText is stringText, except that a Java text block, which the
 // masker does not blank, is read whole.
 func literalText(lang diff.Language, s span) string {
-	if lang == diff.Java && strings.Contains(s.raw, `"""`) {
-		return s.raw
+	if lang == diff.Java && strings.Contains(s.Raw, `"""`) {
+		return s.Raw
 	}
 	return stringText(s)
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/prodready/prodready/internal/checks"
 	"github.com/prodready/prodready/internal/diff"
+	"github.com/prodready/prodready/internal/rules/lexical"
 )
 
 // Windows: how far a rule reads around the line it judges. Hunks may be
@@ -105,12 +106,12 @@ func assignments(lang diff.Language, v *checks.HunkView, i int, name string) []a
 	var out []assign
 	triples := 0 // Java text-block delimiters from line j to i-1
 	for j := min(i, len(v.Lines)) - 1; j >= 0 && j >= i-backWindow; j-- {
-		ls := lineSpan(v, j)
-		code := ls.code
+		ls := lexical.LineSpan(v, j)
+		code := ls.Code
 		if lang == diff.Java {
 			// The masker leaves text-block contents as code: a line that
 			// starts inside one holds no assignment.
-			triples += strings.Count(ls.raw, `"""`)
+			triples += strings.Count(ls.Raw, `"""`)
 			if triples%2 == 1 {
 				continue
 			}
@@ -141,8 +142,8 @@ func fileConstant(fc *checks.FileContext, name string) bool {
 			if n++; n > fileScanLines {
 				return false
 			}
-			ls := lineSpan(v, j)
-			t := strings.TrimSpace(ls.code)
+			ls := lexical.LineSpan(v, j)
+			t := strings.TrimSpace(ls.Code)
 			switch {
 			case strings.HasPrefix(t, "const ("):
 				inConstBlock = true
@@ -151,22 +152,22 @@ func fileConstant(fc *checks.FileContext, name string) bool {
 				inConstBlock = false
 				continue
 			}
-			if !strings.Contains(ls.code, name) {
+			if !strings.Contains(ls.Code, name) {
 				continue
 			}
-			col, appends, ok := assignmentAt(ls.code, name)
+			col, appends, ok := assignmentAt(ls.Code, name)
 			if !ok || appends {
 				continue
 			}
 			constant := inConstBlock || strings.HasPrefix(t, "const ") || strings.Contains(t, "static final ") ||
-				fc.Lang() == diff.Python && !isSpace(ls.code[0])
+				fc.Lang() == diff.Python && !lexical.IsSpace(ls.Code[0])
 			if !constant {
 				continue
 			}
-			rhs := ls.slice(col, len(ls.code)).trim()
-			rhs.code = strings.TrimRight(rhs.code, ";")
-			rhs.raw = rhs.raw[:len(rhs.code)]
-			if _, lit := literalValue(fc.Lang(), rhs.trim()); lit {
+			rhs := ls.Slice(col, len(ls.Code)).Trim()
+			rhs.Code = strings.TrimRight(rhs.Code, ";")
+			rhs.Raw = rhs.Raw[:len(rhs.Code)]
+			if _, lit := literalValue(fc.Lang(), rhs.Trim()); lit {
 				return true
 			}
 		}
@@ -188,7 +189,7 @@ func isControlWord(name string) bool {
 // plain name or the receiver of a dotted one, not a constant or keyword),
 // at most limit of them.
 func identifiers(s span, limit int, fn func(name string)) {
-	c := s.code
+	c := s.Code
 	for k := 0; k < len(c) && limit > 0; {
 		if !isIdentStart(c[k]) || k > 0 && (isIdentChar(c[k-1]) || c[k-1] == '.') {
 			k++
@@ -267,7 +268,7 @@ func userInputNear(lang diff.Language, v *checks.HunkView, i int) bool {
 		return false
 	}
 	marked := func(t string) bool { return checks.HasUserInput(lang, t) }
-	return flows(lang, v, i, lineSpan(v, i), marked, 1) || boundFromInput(lang, v, i, v.Lines[i].Text)
+	return flows(lang, v, i, lexical.LineSpan(v, i), marked, 1) || boundFromInput(lang, v, i, v.Lines[i].Text)
 }
 
 // flows reports whether text (part of line i) holds what marked
@@ -275,7 +276,7 @@ func userInputNear(lang diff.Language, v *checks.HunkView, i int) bool {
 // hunk does, following up to depth further assignments. It looks for the
 // names before running marked on any other line, so that a miss is cheap.
 func flows(lang diff.Language, v *checks.HunkView, i int, text span, marked func(string) bool, depth int) bool {
-	if marked(text.raw) {
+	if marked(text.Raw) {
 		return true
 	}
 	var buf [8]string
@@ -287,12 +288,12 @@ func flows(lang diff.Language, v *checks.HunkView, i int, text span, marked func
 			if !strings.Contains(t, name) {
 				continue
 			}
-			ls := lineSpan(v, j)
-			col, _, ok := assignmentAt(ls.code, name)
+			ls := lexical.LineSpan(v, j)
+			col, _, ok := assignmentAt(ls.Code, name)
 			if !ok {
 				continue
 			}
-			if marked(t) || depth > 0 && flows(lang, v, j, ls.slice(col, len(ls.code)), marked, depth-1) {
+			if marked(t) || depth > 0 && flows(lang, v, j, ls.Slice(col, len(ls.Code)), marked, depth-1) {
 				return true
 			}
 			break // the nearest assignment decides
@@ -337,7 +338,7 @@ func boundFromInput(lang diff.Language, v *checks.HunkView, i int, text string) 
 // tainted is flows for the path rule: one assignment deep, plus handler
 // parameters and destructured request fields.
 func tainted(lang diff.Language, v *checks.HunkView, i int, text span, marked func(string) bool) bool {
-	return flows(lang, v, i, text, marked, 1) || boundFromInput(lang, v, i, text.raw)
+	return flows(lang, v, i, text, marked, 1) || boundFromInput(lang, v, i, text.Raw)
 }
 
 var assignedNamePattern = regexp.MustCompile(`^\s*(?:(?:const|let|var|final|val|auto)\s+)?(?:[\w<>\[\],.]+\s+)?([A-Za-z_$][\w$]*)\s*(?:,\s*[A-Za-z_$][\w$]*\s*)?(?::=|=[^=]|:\s*[\w<>\[\]|]+\s*=[^=])`)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/prodready/prodready/internal/checks"
 	"github.com/prodready/prodready/internal/diff"
+	"github.com/prodready/prodready/internal/rules/lexical"
 )
 
 // xssRawHTMLSink reports non-literal text written into HTML without the
@@ -75,15 +76,15 @@ func sanitiser(text string) bool {
 // cleanValue reports whether a value is sanitised where it is used, or is
 // a variable whose assignment in the hunk sanitised it.
 func cleanValue(lang diff.Language, v *checks.HunkView, i int, s span) bool {
-	if sanitiser(s.raw) {
+	if sanitiser(s.Raw) {
 		return true
 	}
-	name := strings.TrimSpace(s.code)
+	name := strings.TrimSpace(s.Code)
 	if !isPlainIdent(name) {
 		return false
 	}
 	for _, a := range assignments(lang, v, i, name) {
-		if sanitiser(a.rhs.raw) {
+		if sanitiser(a.rhs.Raw) {
 			return true
 		}
 	}
@@ -134,15 +135,15 @@ func dynamicArg(lang diff.Language, v *checks.HunkView, i int, code string, loc 
 
 func (r *xssRawHTMLSink) javascript(fc *checks.FileContext, v *checks.HunkView, i int) {
 	lang := fc.Lang()
-	ls := lineSpan(v, i)
-	code := ls.code
+	ls := lexical.LineSpan(v, i)
+	code := ls.Code
 	const fix = "set textContent, or sanitise with DOMPurify.sanitize before inserting HTML"
-	if !hasAny(code, "HTML", "document.write", ".html", "bypassSecurityTrust") && !strings.Contains(ls.raw, "v-html") {
+	if !hasAny(code, "HTML", "document.write", ".html", "bypassSecurityTrust") && !strings.Contains(ls.Raw, "v-html") {
 		return
 	}
 	if loc := jsInnerHTML.FindStringIndex(code); loc != nil && !(loc[1] < len(code) && code[loc[1]] == '=') {
 		rhs := readStatement(lang, v, i, loc[1], false)
-		if classify(lang, rhs, nil) == argDynamic && !cleanValue(lang, v, i, rhs.trim()) {
+		if classify(lang, rhs, nil) == argDynamic && !cleanValue(lang, v, i, rhs.Trim()) {
 			r.flag(fc, v, i, false, "Non-literal HTML is assigned to innerHTML/outerHTML", fix)
 			return
 		}
@@ -161,12 +162,12 @@ func (r *xssRawHTMLSink) javascript(fc *checks.FileContext, v *checks.HunkView, 
 	}
 	if jsDangerous.MatchString(code) {
 		for j := i; j < len(v.Lines) && j <= i+3; j++ {
-			c := lineSpan(v, j).code
+			c := lexical.LineSpan(v, j).Code
 			loc := jsHTMLKey.FindStringIndex(c)
 			if loc == nil {
 				continue
 			}
-			val := readStatement(lang, v, j, loc[1], true).trim()
+			val := readStatement(lang, v, j, loc[1], true).Trim()
 			if classify(lang, val, nil) == argDynamic && !cleanValue(lang, v, i, val) {
 				r.flag(fc, v, i, false, "dangerouslySetInnerHTML renders non-literal HTML", "render the text as JSX children, or sanitise it with DOMPurify.sanitize")
 				return
@@ -186,13 +187,13 @@ func (r *xssRawHTMLSink) javascript(fc *checks.FileContext, v *checks.HunkView, 
 			return
 		}
 	}
-	if m := vueVHTML.FindStringSubmatch(ls.raw); m != nil && !sanitiser(m[1]) {
+	if m := vueVHTML.FindStringSubmatch(ls.Raw); m != nil && !sanitiser(m[1]) {
 		r.flag(fc, v, i, false, "v-html renders an expression as raw HTML", "use {{ }} interpolation, or sanitise the HTML with DOMPurify first")
 	}
 }
 
 func (r *xssRawHTMLSink) template(fc *checks.FileContext, v *checks.HunkView, i int) {
-	code := lineSpan(v, i).code
+	code := lexical.LineSpan(v, i).Code
 	if !hasAny(code, "v-html", "safe", "autoescape", "{{{", "{@html", "utext", "<%=") {
 		return
 	}
@@ -217,7 +218,7 @@ func (r *xssRawHTMLSink) template(fc *checks.FileContext, v *checks.HunkView, i 
 }
 
 func (r *xssRawHTMLSink) python(fc *checks.FileContext, v *checks.HunkView, i int) {
-	code := lineSpan(v, i).code
+	code := lexical.LineSpan(v, i).Code
 	if !hasAny(code, "mark_safe", "Markup", "SafeString", "autoescape", "esponse(", "return") {
 		return
 	}
@@ -240,7 +241,7 @@ func (r *xssRawHTMLSink) python(fc *checks.FileContext, v *checks.HunkView, i in
 	}
 	if loc := pyReturn.FindStringIndex(code); loc != nil {
 		rhs := readStatement(diff.Python, v, i, loc[1], false)
-		if startsWithString(rhs.code) && htmlTag.MatchString(stringText(rhs)) && classify(diff.Python, rhs, nil) == argDynamic &&
+		if startsWithString(rhs.Code) && htmlTag.MatchString(stringText(rhs)) && classify(diff.Python, rhs, nil) == argDynamic &&
 			!cleanValue(diff.Python, v, i, rhs) && windowMatch(v, i, 30, 0, pyRoute) {
 			r.flag(fc, v, i, false, "A view returns HTML built by formatting non-literal text", "render a template (autoescaped), or escape each value with html.escape")
 		}
@@ -258,8 +259,8 @@ func isResponseWriter(s string) bool {
 }
 
 func (r *xssRawHTMLSink) golang(fc *checks.FileContext, v *checks.HunkView, i int) {
-	ls := lineSpan(v, i)
-	code := ls.code
+	ls := lexical.LineSpan(v, i)
+	code := ls.Code
 	const fix = "render with html/template, or escape each value with html.EscapeString"
 	const writeWhat = "HTML is written to the response with non-literal values and no escaping"
 	if strings.Contains(code, "template.") {
@@ -275,7 +276,7 @@ func (r *xssRawHTMLSink) golang(fc *checks.FileContext, v *checks.HunkView, i in
 		if m := goFprint.FindStringSubmatchIndex(code); m != nil {
 			c := readCall(v, i, callOpen(code, m[:2]))
 			printf := m[2] >= 0 && code[m[2]:m[3]] == "f"
-			if len(c.args) >= 2 && isResponseWriter(c.args[0].code) && r.goHTMLArgs(v, i, c.args[1:], printf) && goServesHTTP(fc) {
+			if len(c.args) >= 2 && isResponseWriter(c.args[0].Code) && r.goHTMLArgs(v, i, c.args[1:], printf) && goServesHTTP(fc) {
 				r.flag(fc, v, i, false, writeWhat, fix)
 				return
 			}
@@ -284,7 +285,7 @@ func (r *xssRawHTMLSink) golang(fc *checks.FileContext, v *checks.HunkView, i in
 	if strings.Contains(code, "WriteString") {
 		if loc := goWriteString.FindStringIndex(code); loc != nil {
 			c := readCall(v, i, callOpen(code, loc))
-			if len(c.args) >= 2 && isResponseWriter(c.args[0].code) && r.goHTMLArgs(v, i, c.args[1:], false) && goServesHTTP(fc) {
+			if len(c.args) >= 2 && isResponseWriter(c.args[0].Code) && r.goHTMLArgs(v, i, c.args[1:], false) && goServesHTTP(fc) {
 				r.flag(fc, v, i, false, writeWhat, fix)
 				return
 			}
@@ -299,7 +300,7 @@ func (r *xssRawHTMLSink) golang(fc *checks.FileContext, v *checks.HunkView, i in
 			}
 		}
 	}
-	if strings.Contains(ls.raw, `"text/template"`) && fileHas(fc, "http.ResponseWriter") {
+	if strings.Contains(ls.Raw, `"text/template"`) && fileHas(fc, "http.ResponseWriter") {
 		r.flag(fc, v, i, false, "text/template is used in a file that writes HTTP responses; it does not escape HTML",
 			`import "html/template" instead`)
 	}
@@ -338,7 +339,7 @@ func (r *xssRawHTMLSink) goHTMLArgs(v *checks.HunkView, i int, args []span, prin
 }
 
 func (r *xssRawHTMLSink) java(fc *checks.FileContext, v *checks.HunkView, i int) {
-	code := lineSpan(v, i).code
+	code := lexical.LineSpan(v, i).Code
 	if !hasAny(code, "print", "write", "format", "append") {
 		return
 	}
@@ -371,7 +372,7 @@ func (r *xssRawHTMLSink) java(fc *checks.FileContext, v *checks.HunkView, i int)
 // the hunk.
 func writerVar(v *checks.HunkView, i int, name string) bool {
 	for j := max(0, i-backWindow); j < i; j++ {
-		if strings.Contains(v.Lines[j].Text, "getWriter()") && assignedName(lineSpan(v, j).code) == name {
+		if strings.Contains(v.Lines[j].Text, "getWriter()") && assignedName(lexical.LineSpan(v, j).Code) == name {
 			return true
 		}
 	}
@@ -390,7 +391,7 @@ func inJinjaComment(code string, k int) bool {
 // a call such as format_html(...) or render(...) does its own escaping.
 func startsWithString(code string) bool {
 	k := 0
-	for k < len(code) && (isSpace(code[k]) || code[k] == '(') {
+	for k < len(code) && (lexical.IsSpace(code[k]) || code[k] == '(') {
 		k++
 	}
 	p := k
