@@ -159,7 +159,7 @@ func (a *Analyzer) Analyze(ctx context.Context, job Job) error {
 	if fetched.Status == config.Invalid {
 		summaryIn.ConfigProblems = fetched.Err.Error()
 	}
-	title := runTitle(res, conclusion)
+	title := runTitle(res)
 
 	// A retried job resumes after the batches GitHub already holds.
 	posted := min(run.AnnotationsCount, len(annotations))
@@ -433,7 +433,7 @@ func conclude(res *checks.Result, failOn checks.Severity, configBroken bool) str
 	return "success"
 }
 
-func runTitle(res *checks.Result, conclusion string) string {
+func runTitle(res *checks.Result) string {
 	n := len(res.Findings)
 	if n == 0 {
 		return "No findings"
