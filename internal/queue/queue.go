@@ -93,6 +93,11 @@ func IsPostgres(url string) bool {
 	return strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://")
 }
 
+// controlTimeout bounds the small control jobs (resolving a check suite's
+// pull requests, pruning); never beyond an analysis's own timeout, so that
+// RescueAfter > JobTimeout covers them too.
+func (c Config) controlTimeout() time.Duration { return min(resolveTimeout, c.JobTimeout) }
+
 func (c Config) withDefaults() (Config, error) {
 	if c.DatabaseURL != "" && !IsPostgres(c.DatabaseURL) {
 		return c, errors.New("database URL must start with postgres:// or postgresql://")
@@ -109,7 +114,7 @@ func (c Config) withDefaults() (Config, error) {
 	if c.RescueAfter <= 0 {
 		c.RescueAfter = 2*c.JobTimeout + time.Minute
 	}
-	if c.RescueAfter <= c.JobTimeout || c.RescueAfter <= resolveTimeout {
+	if c.RescueAfter <= c.JobTimeout {
 		return c, fmt.Errorf("rescue delay %s must exceed the job timeout %s", c.RescueAfter, c.JobTimeout)
 	}
 	if c.MaxAttempts <= 0 {
@@ -196,14 +201,20 @@ func Open(ctx context.Context, cfg Config, runner analysis.Runner, factory analy
 		return q, nil
 	}
 	q.store = "sqlite"
-	db, err := openSQLite(ctx, cfg.SQLitePath)
+	d, err := openSQLite(ctx, cfg.SQLitePath)
 	if err != nil {
 		return nil, fmt.Errorf("queue: %w", err)
 	}
-	d, drv := sqliteDialect{db}, riversqlite.New(db)
+	drv := riversqlite.New(d.db)
 	if _, err := migrateAll(ctx, drv, d, cfg.Logger); err != nil {
 		d.close()
 		return nil, fmt.Errorf("queue: %w", err)
+	}
+	if storeLocked {
+		if err := rescueOrphans(ctx, drv, cfg.Logger); err != nil {
+			d.close()
+			return nil, fmt.Errorf("queue: %w", err)
+		}
 	}
 	q.st, err = newRiverStore(drv, d, cfg, runner, factory)
 	if err != nil {
@@ -234,12 +245,12 @@ func Migrate(ctx context.Context, cfg Config) (MigrateResult, error) {
 		defer pool.Close()
 		return migrateAll(ctx, riverpgxv5.New(pool), postgresDialect{pool}, cfg.Logger)
 	}
-	db, err := openSQLite(ctx, cfg.SQLitePath)
+	d, err := openSQLite(ctx, cfg.SQLitePath)
 	if err != nil {
 		return MigrateResult{}, fmt.Errorf("migrate: %w", err)
 	}
-	defer db.Close()
-	return migrateAll(ctx, riversqlite.New(db), sqliteDialect{db}, cfg.Logger)
+	defer d.close()
+	return migrateAll(ctx, riversqlite.New(d.db), d, cfg.Logger)
 }
 
 func migrateAll[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], d dialect[TTx], logger *slog.Logger) (MigrateResult, error) {
@@ -291,7 +302,7 @@ func newRiverStore[TTx any](drv riverdriver.Driver[TTx], d dialect[TTx], cfg Con
 		runner: runner, timeout: cfg.JobTimeout, maxSnoozes: cfg.MaxSnoozes, metrics: cfg.Metrics, logger: logger,
 	})
 	river.AddWorker(workers, &resolveWorker{
-		factory: factory, insert: s.insertAnalyses, timeout: resolveTimeout, maxSnoozes: cfg.MaxSnoozes, logger: logger,
+		factory: factory, insert: s.insertAnalyses, timeout: cfg.controlTimeout(), maxSnoozes: cfg.MaxSnoozes, logger: logger,
 	})
 	river.AddWorker(workers, &pruneWorker{prune: s.prune, retention: cfg.DeliveryRetention, logger: logger})
 	periodic := []*river.PeriodicJob{river.NewPeriodicJob(
@@ -319,7 +330,7 @@ func newRiverStore[TTx any](drv riverdriver.Driver[TTx], d dialect[TTx], cfg Con
 		Logger:               quiet(cfg.Logger),
 		Workers:              workers,
 		Queues:               map[string]river.QueueConfig{queueAnalysis: {MaxWorkers: cfg.Workers}, queueControl: {MaxWorkers: 2}},
-		JobTimeout:           resolveTimeout,
+		JobTimeout:           cfg.controlTimeout(),
 		RescueStuckJobsAfter: cfg.RescueAfter,
 		MaxAttempts:          cfg.MaxAttempts,
 		PeriodicJobs:         periodic,

@@ -15,27 +15,33 @@ import (
 	_ "modernc.org/sqlite"
 )
 
-// openSQLite opens the embedded store. One connection only: SQLite allows
-// one writer, and River's driver advises a single connection to avoid
-// SQLITE_BUSY between its own goroutines. WAL keeps readers off the writer.
-func openSQLite(ctx context.Context, path string) (*sql.DB, error) {
+// openSQLite opens the embedded store, locked for this process (see
+// lockStore). One connection only: SQLite allows one writer, and River's
+// driver advises a single connection to avoid SQLITE_BUSY between its own
+// goroutines. WAL keeps readers off the writer.
+func openSQLite(ctx context.Context, path string) (sqliteDialect, error) {
 	if path == "" {
-		return nil, errors.New("open SQLite: empty path")
+		return sqliteDialect{}, errors.New("open SQLite: empty path")
 	}
 	// '?' and '#' would be read as the start of the DSN's parameters.
 	if strings.ContainsAny(path, "?#") {
-		return nil, fmt.Errorf("open SQLite: path %q must not contain '?' or '#'", path)
+		return sqliteDialect{}, fmt.Errorf("open SQLite: path %q must not contain '?' or '#'", path)
 	}
 	if dir := filepath.Dir(path); dir != "." {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
-			return nil, fmt.Errorf("open SQLite: create directory: %w", err)
+			return sqliteDialect{}, fmt.Errorf("open SQLite: create directory: %w", err)
 		}
+	}
+	lock, err := lockStore(path)
+	if err != nil {
+		return sqliteDialect{}, err
 	}
 	dsn := "file:" + path +
 		"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
-		return nil, fmt.Errorf("open SQLite %s: %w", path, err)
+		unlock(lock)
+		return sqliteDialect{}, fmt.Errorf("open SQLite %s: %w", path, err)
 	}
 	db.SetMaxOpenConns(1)
 	db.SetMaxIdleConns(1)
@@ -43,12 +49,23 @@ func openSQLite(ctx context.Context, path string) (*sql.DB, error) {
 	db.SetConnMaxIdleTime(0)
 	if err := db.PingContext(ctx); err != nil {
 		_ = db.Close()
-		return nil, fmt.Errorf("open SQLite %s: %w", path, err)
+		unlock(lock)
+		return sqliteDialect{}, fmt.Errorf("open SQLite %s: %w", path, err)
 	}
-	return db, nil
+	return sqliteDialect{db: db, lock: lock}, nil
 }
 
-type sqliteDialect struct{ db *sql.DB }
+func unlock(f *os.File) {
+	if f != nil {
+		_ = f.Close()
+	}
+}
+
+// sqliteDialect is the embedded store; lock is held from open to close.
+type sqliteDialect struct {
+	db   *sql.DB
+	lock *os.File
+}
 
 func (d sqliteDialect) withTx(ctx context.Context, fn func(context.Context, *sql.Tx) error) error {
 	tx, err := d.db.BeginTx(ctx, nil)
@@ -272,7 +289,10 @@ func sqliteVersions(ctx context.Context, tx *sql.Tx) (map[int]bool, error) {
 	return done, nil
 }
 
-func (d sqliteDialect) close() { _ = d.db.Close() }
+func (d sqliteDialect) close() {
+	_ = d.db.Close()
+	unlock(d.lock)
+}
 
 // scanCounts reads (state, count) rows.
 func scanCounts(rows *sql.Rows) (map[string]int, error) {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
@@ -29,6 +30,8 @@ const (
 	EnvPort           = "PORT"
 	EnvLogLevel       = "LOG_LEVEL"
 	EnvWorkers        = "PRODREADY_WORKERS"
+	EnvJobTimeout     = "PRODREADY_JOB_TIMEOUT"
+	EnvRescueAfter    = "PRODREADY_RESCUE_AFTER"
 	EnvRecoveryEvery  = "PRODREADY_RECOVERY_INTERVAL"
 	EnvRecoveryWindow = "PRODREADY_RECOVERY_WINDOW"
 	EnvRecoveryMax    = "PRODREADY_RECOVERY_MAX"
@@ -55,6 +58,12 @@ type Config struct {
 	LogLevel    slog.Level
 	// Workers is how many analyses run at once (0: the queue's default).
 	Workers int
+	// JobTimeout bounds one analysis attempt; RescueAfter is when a job
+	// still marked running on Postgres is taken for one whose process died
+	// and retried by another instance (0: the queue's defaults). On SQLite
+	// a restarted process rescues such jobs at once.
+	JobTimeout  time.Duration
+	RescueAfter time.Duration
 	// RecoveryInterval spaces the passes of the missed-delivery recovery
 	// (0: off); RecoveryWindow is how far back each looks (0: default) and
 	// RecoveryMax caps the redeliveries one pass requests (0: default).
@@ -174,6 +183,25 @@ func LoadConfig(getenv func(string) string, readFile func(string) ([]byte, error
 			return cfg, cfgErr(EnvWorkers, "must be an integer from 1 to 64, got %q", v)
 		}
 		cfg.Workers = n
+	}
+
+	if v := strings.TrimSpace(getenv(EnvJobTimeout)); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second || d > time.Hour {
+			return cfg, cfgErr(EnvJobTimeout, "must be a duration from 1s to 1h, got %q", v)
+		}
+		cfg.JobTimeout = d
+	}
+	if v := strings.TrimSpace(getenv(EnvRescueAfter)); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second || d > 24*time.Hour {
+			return cfg, cfgErr(EnvRescueAfter, "must be a duration from 1s to 24h, got %q", v)
+		}
+		cfg.RescueAfter = d
+	}
+	if jt := cmp.Or(cfg.JobTimeout, queue.DefaultJobTimeout); cfg.RescueAfter != 0 && cfg.RescueAfter <= jt {
+		return cfg, cfgErr(EnvRescueAfter, "(%s) must exceed %s (%s): a job still running would be taken for an orphan and run twice",
+			cfg.RescueAfter, EnvJobTimeout, jt)
 	}
 
 	cfg.RecoveryInterval = recovery.DefaultInterval

@@ -65,6 +65,8 @@ func New(ctx context.Context, cfg Config, runner analysis.Runner, factory analys
 		DatabaseURL: cfg.DatabaseURL,
 		SQLitePath:  cfg.DBPath,
 		Workers:     cfg.Workers,
+		JobTimeout:  cfg.JobTimeout,
+		RescueAfter: cfg.RescueAfter,
 		Logger:      logger,
 		Metrics:     metrics,
 		Recovery: recovery.Config{

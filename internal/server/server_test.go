@@ -83,6 +83,10 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"port out of range", map[string]string{EnvPort: "70000"}, `PORT must be a TCP port (1-65535), got "70000"`},
 		{"bad log level", map[string]string{EnvLogLevel: "verbose"}, `LOG_LEVEL must be debug, info, warn or error, got "verbose"`},
 		{"bad workers", map[string]string{EnvWorkers: "0"}, `PRODREADY_WORKERS must be an integer from 1 to 64, got "0"`},
+		{"bad job timeout", map[string]string{EnvJobTimeout: "5"}, `PRODREADY_JOB_TIMEOUT must be a duration from 1s to 1h, got "5"`},
+		{"bad rescue delay", map[string]string{EnvRescueAfter: "0s"}, `PRODREADY_RESCUE_AFTER must be a duration from 1s to 24h, got "0s"`},
+		{"rescue before timeout", map[string]string{EnvJobTimeout: "2m", EnvRescueAfter: "90s"}, `PRODREADY_RESCUE_AFTER (1m30s) must exceed PRODREADY_JOB_TIMEOUT (2m0s): a job still running would be taken for an orphan and run twice`},
+		{"rescue before default timeout", map[string]string{EnvRescueAfter: "1m"}, `PRODREADY_RESCUE_AFTER (1m0s) must exceed PRODREADY_JOB_TIMEOUT (5m0s): a job still running would be taken for an orphan and run twice`},
 		{"bad recovery interval", map[string]string{EnvRecoveryEvery: "5 minutes"}, `PRODREADY_RECOVERY_INTERVAL must be a duration from 1m to 24h, or 0 or off to disable, got "5 minutes"`},
 		{"recovery interval too short", map[string]string{EnvRecoveryEvery: "10s"}, `PRODREADY_RECOVERY_INTERVAL must be a duration from 1m to 24h, or 0 or off to disable, got "10s"`},
 		{"recovery window too long", map[string]string{EnvRecoveryWindow: "96h"}, `PRODREADY_RECOVERY_WINDOW must be a duration from 1m to 72h (GitHub keeps deliveries 3 days), got "96h"`},
@@ -140,11 +144,14 @@ func TestLoadConfigDefaultsAndForms(t *testing.T) {
 	m[EnvDatabaseURL] = "postgres://app@db/prodready"
 	m[EnvPort] = "9000"
 	m[EnvLogLevel] = "debug"
+	m[EnvJobTimeout] = "2m"
+	m[EnvRescueAfter] = "150s"
 	cfg, err = LoadConfig(env(m), noFiles)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.APIURL != "https://ghe.example.com/api/v3/" || cfg.DatabaseURL != "postgres://app@db/prodready" || cfg.Port != 9000 || cfg.LogLevel.String() != "DEBUG" {
+	if cfg.APIURL != "https://ghe.example.com/api/v3/" || cfg.DatabaseURL != "postgres://app@db/prodready" || cfg.Port != 9000 || cfg.LogLevel.String() != "DEBUG" ||
+		cfg.JobTimeout != 2*time.Minute || cfg.RescueAfter != 150*time.Second {
 		t.Fatalf("set: %+v", cfg)
 	}
 	if !bytes.Equal(cfg.PrivateKeyPEM, bytes.TrimSpace(testKey())) {
