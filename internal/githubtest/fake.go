@@ -260,8 +260,15 @@ func (s *Server) front(next http.Handler) http.Handler {
 			s.log(entry)
 			return
 		}
+		holder := &installationHolder{}
 		if f, ok := s.nextFault(r); ok {
 			entry.Fault = f.String()
+			if f.Hold != nil && f.Hold.applied {
+				entry.Status = s.serveHeld(rec, r.WithContext(context.WithValue(r.Context(), installationKey, holder)), next, f.Hold)
+				entry.Installation = holder.id
+				s.log(entry)
+				return
+			}
 			if status, handled := s.applyFault(rec, r, f, entry); handled {
 				if status >= 0 { // -1: a reset, logged before the connection closed
 					entry.Status = status
@@ -270,7 +277,6 @@ func (s *Server) front(next http.Handler) http.Handler {
 				return
 			}
 		}
-		holder := &installationHolder{}
 		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), installationKey, holder)))
 		entry.Status = rec.status
 		entry.Installation = holder.id

@@ -2,6 +2,7 @@ package githubtest
 
 import (
 	"bytes"
+	"context"
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
@@ -276,4 +277,67 @@ func TestPaginationAndCaps(t *testing.T) {
 	if len(c.all()) != 0 {
 		t.Fatal(c.all())
 	}
+}
+
+// TestHolds: a hold parks one request; before apply the write never
+// happens if the client gives up, after apply it has happened already.
+func TestHolds(t *testing.T) {
+	for _, applied := range []bool{false, true} {
+		t.Run(fmt.Sprintf("applied=%v", applied), func(t *testing.T) {
+			s, _ := newCollecting(t)
+			s.AddPull("o/r", PullRequest{Number: 1})
+			sha := FakeSHA("o/r#1 head")
+			tok := "token " + s.IssueToken(1)
+			create := Route("POST /repos/{owner}/{repo}/check-runs")
+			h := NewHold(applied)
+			s.Inject(create, Pass(), Fault{Hold: h})
+
+			if r, _ := do(t, s, "POST", "/repos/o/r/check-runs", tok, map[string]string{"name": "one", "head_sha": sha}); r.StatusCode != 201 {
+				t.Fatalf("passed request: %d", r.StatusCode)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			req, _ := http.NewRequestWithContext(ctx, "POST", s.URL()+"repos/o/r/check-runs", strings.NewReader(fmt.Sprintf(`{"name":"two","head_sha":%q}`, sha)))
+			req.Header.Set("Authorization", tok)
+			req.Header.Set("Content-Type", "application/json")
+			failed := make(chan error, 1)
+			go func() {
+				resp, err := s.Client().Do(req)
+				if err == nil {
+					resp.Body.Close()
+				}
+				failed <- err
+			}()
+			<-h.Arrived()
+			cancel() // the client dies while its request is parked
+			if err := <-failed; err == nil {
+				t.Fatal("the held request was answered")
+			}
+			// The fake notices the client left and logs the request.
+			deadline := time.Now().Add(5 * time.Second)
+			for s.CountRequests(create) < 2 && time.Now().Before(deadline) {
+				time.Sleep(10 * time.Millisecond)
+			}
+			if n, want := len(s.CheckRuns("o/r", sha)), map[bool]int{false: 1, true: 2}[applied]; n != want {
+				t.Fatalf("%d check runs, want %d", n, want)
+			}
+
+			// A released hold answers as the fake would have.
+			h2 := NewHold(applied)
+			s.Inject(create, Fault{Hold: h2})
+			go func() { <-h2.Arrived(); h2.Release() }()
+			if r, _ := do(t, s, "POST", "/repos/o/r/check-runs", tok, map[string]string{"name": "three", "head_sha": sha}); r.StatusCode != 201 {
+				t.Fatalf("released request: %d", r.StatusCode)
+			}
+			if reqs := s.Requests(); reqs[len(reqs)-1].Fault != holdLabel(applied) {
+				t.Errorf("log labels the fault %q", reqs[len(reqs)-1].Fault)
+			}
+		})
+	}
+}
+
+func holdLabel(applied bool) string {
+	if applied {
+		return "hold after apply"
+	}
+	return "hold"
 }

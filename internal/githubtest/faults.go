@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -24,6 +26,9 @@ type Fault struct {
 	// Reset hijacks the connection and closes it without answering, as a
 	// proxy dropping the connection would.
 	Reset bool
+	// Hold keeps the request waiting until the test releases it or the
+	// client goes away (see NewHold).
+	Hold *Hold
 	// name labels the fault in the request log.
 	name string
 }
@@ -33,8 +38,14 @@ func (f Fault) String() string {
 		return f.name
 	}
 	switch {
+	case f.Hold != nil && f.Hold.applied:
+		return "hold after apply"
+	case f.Hold != nil:
+		return "hold"
 	case f.Reset:
 		return "reset"
+	case f.Status == 0 && f.Delay == 0:
+		return "pass"
 	case f.Status != 0:
 		return strconv.Itoa(f.Status)
 	default:
@@ -105,6 +116,49 @@ func DiffTooLarge() Fault {
 // Unprocessable is a 422 validation failure, e.g. on a check run update.
 func Unprocessable(message string) Fault {
 	return Fault{Status: http.StatusUnprocessableEntity, Body: errorBody(message, "https://docs.github.com/rest/checks/runs#update-a-check-run"), name: "422"}
+}
+
+// Pass lets one matching request through untouched, so that a fault can
+// be aimed at the n-th request of a route.
+func Pass() Fault { return Fault{} }
+
+// Hold parks a request for tests that act while it is in flight: kill the
+// client at a precise point of its work, or stop it gracefully. Arrived is
+// closed once the request is parked. A hold made by NewHold(false) parks
+// the request before GitHub acts on it; NewHold(true) lets the fake act
+// (create the check run, store the annotations) and parks only the
+// answer, as when GitHub did the write but the answer never came back.
+type Hold struct {
+	applied bool
+	arrived chan struct{}
+	release chan struct{}
+	arrive  sync.Once
+	free    sync.Once
+}
+
+// NewHold makes a hold; see Hold.
+func NewHold(applied bool) *Hold {
+	return &Hold{applied: applied, arrived: make(chan struct{}), release: make(chan struct{})}
+}
+
+// Arrived is closed when the held request reaches the fake.
+func (h *Hold) Arrived() <-chan struct{} { return h.arrived }
+
+// Release lets the held request go on; safe to call more than once.
+func (h *Hold) Release() { h.free.Do(func() { close(h.release) }) }
+
+// wait parks until released (true) or until the client or the fake goes
+// away (false).
+func (h *Hold) wait(r *http.Request, closing <-chan struct{}) bool {
+	h.arrive.Do(func() { close(h.arrived) })
+	select {
+	case <-h.release:
+		return true
+	case <-r.Context().Done():
+		return false
+	case <-closing:
+		return false
+	}
 }
 
 // Delay holds the real answer back by d.
@@ -212,6 +266,9 @@ func (s *Server) nextFault(r *http.Request) (Fault, bool) {
 // should still run (a pure delay). A reset logs entry itself and returns
 // status -1.
 func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f Fault, entry Request) (status int, handled bool) {
+	if f.Hold != nil && !f.Hold.applied && !f.Hold.wait(r, s.closing) {
+		return 499, true
+	}
 	if f.Delay > 0 {
 		t := time.NewTimer(f.Delay)
 		defer t.Stop()
@@ -254,4 +311,21 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f Fault, ent
 	w.WriteHeader(f.Status)
 	_, _ = w.Write([]byte(body))
 	return f.Status, true
+}
+
+// serveHeld runs the real handler into a buffer, parks its answer on h and
+// writes it only when released; the client may be gone by then, which is
+// the point: GitHub acted, the App never heard.
+func (s *Server) serveHeld(w http.ResponseWriter, r *http.Request, next http.Handler, h *Hold) int {
+	rec := httptest.NewRecorder()
+	next.ServeHTTP(rec, r)
+	if !h.wait(r, s.closing) {
+		return 499
+	}
+	for k, vs := range rec.Header() {
+		w.Header()[k] = vs
+	}
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(rec.Body.Bytes())
+	return rec.Code
 }
