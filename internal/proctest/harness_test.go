@@ -1,0 +1,337 @@
+package proctest
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/prodready/prodready/internal/githubtest"
+	"github.com/prodready/prodready/internal/rules"
+)
+
+// appBinary is `app` built once for the package's tests.
+var appBinary string
+
+func TestMain(m *testing.M) {
+	os.Exit(runTests(m))
+}
+
+func runTests(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "prodready-proctest")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "proctest:", err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	appBinary = filepath.Join(dir, "app")
+	build := exec.Command("go", "build", "-o", appBinary, "github.com/prodready/prodready/cmd/app")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "proctest: build app:", err)
+		return 1
+	}
+	return m.Run()
+}
+
+const (
+	webhookSecret = "proctest-webhook-secret"
+	repoFull      = "acme/shop"
+	installation  = 7
+)
+
+// world is one fake GitHub and the settings every `app serve` of a test
+// shares with it.
+type world struct {
+	t   *testing.T
+	gh  *githubtest.Server
+	env map[string]string
+}
+
+func newWorld(t *testing.T, store map[string]string) *world {
+	t.Helper()
+	gh := githubtest.New(t)
+	env := map[string]string{
+		"GITHUB_APP_ID":         strconv.FormatInt(gh.App().ID, 10),
+		"GITHUB_PRIVATE_KEY":    string(gh.App().PrivateKeyPEM),
+		"GITHUB_WEBHOOK_SECRET": webhookSecret,
+		"GITHUB_API_URL":        gh.URL(),
+		"PRODREADY_WORKERS":     "2",
+		// The recovery pass would call the fake's delivery log, which
+		// these tests do not script.
+		"PRODREADY_RECOVERY_INTERVAL": "off",
+		"LOG_LEVEL":                   "debug",
+	}
+	for k, v := range store {
+		env[k] = v
+	}
+	return &world{t: t, gh: gh, env: env}
+}
+
+// addPR adds pull request n with a diff of keys lines, and returns its
+// head SHA and diff.
+func (w *world) addPR(n, keys int) (head, diff string) {
+	diff = keysDiff(n, keys)
+	w.gh.AddPull(repoFull, githubtest.PullRequest{Number: n, Title: "Add deploy keys", Diff: diff})
+	return githubtest.FakeSHA(fmt.Sprintf("%s#%d head", repoFull, n)), diff
+}
+
+// keysDiff adds one line per finding, each an AWS access key id.
+func keysDiff(seed, n int) string {
+	r := rand.New(rand.NewPCG(uint64(seed), 9))
+	const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+	var b strings.Builder
+	fmt.Fprintf(&b, "diff --git a/deploy/keys.py b/deploy/keys.py\nnew file mode 100644\n--- /dev/null\n+++ b/deploy/keys.py\n@@ -0,0 +1,%d @@\n", n)
+	for i := range n {
+		key := make([]byte, 16)
+		for j := range key {
+			key[j] = alnum[r.IntN(len(alnum))]
+		}
+		fmt.Fprintf(&b, "+KEY_%d = \"AKIA%s\"\n", i, key)
+	}
+	return b.String()
+}
+
+// proc is one `app serve` process.
+type proc struct {
+	t      *testing.T
+	name   string
+	cmd    *exec.Cmd
+	url    string
+	logs   *syncBuffer
+	exited chan struct{}
+	code   int
+}
+
+// start runs `app serve` with the world's settings plus extra and waits
+// until it answers /readyz.
+func (w *world) start(name string, extra map[string]string, args ...string) *proc {
+	w.t.Helper()
+	port := freePort(w.t)
+	cmd := exec.Command(appBinary, append([]string{"serve"}, args...)...)
+	cmd.Env = []string{"PORT=" + strconv.Itoa(port)}
+	for _, m := range []map[string]string{w.env, extra} {
+		for k, v := range m {
+			cmd.Env = append(cmd.Env, k+"="+v)
+		}
+	}
+	p := &proc{t: w.t, name: name, cmd: cmd, url: "http://127.0.0.1:" + strconv.Itoa(port), logs: &syncBuffer{}, exited: make(chan struct{})}
+	cmd.Stdout, cmd.Stderr = p.logs, p.logs
+	if err := cmd.Start(); err != nil {
+		w.t.Fatalf("start %s: %v", name, err)
+	}
+	go func() {
+		_ = cmd.Wait()
+		p.code = cmd.ProcessState.ExitCode()
+		close(p.exited)
+	}()
+	w.t.Cleanup(func() {
+		p.signal(syscall.SIGKILL)
+		<-p.exited
+		if w.t.Failed() {
+			w.t.Logf("%s logs:\n%s", name, p.logs.String())
+		}
+	})
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(p.url + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return p
+			}
+		}
+		select {
+		case <-p.exited:
+			w.t.Fatalf("%s exited with %d before it was ready:\n%s", name, p.code, p.logs.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			w.t.Fatalf("%s not ready after 30 s:\n%s", name, p.logs.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (p *proc) signal(s syscall.Signal) {
+	select {
+	case <-p.exited:
+	default:
+		_ = p.cmd.Process.Signal(s)
+	}
+}
+
+// kill ends the process as the OOM killer or a lost machine would.
+func (p *proc) kill() {
+	p.t.Helper()
+	p.signal(syscall.SIGKILL)
+	p.wait(10 * time.Second)
+}
+
+// wait waits for the process to exit and returns its exit code.
+func (p *proc) wait(bound time.Duration) int {
+	p.t.Helper()
+	select {
+	case <-p.exited:
+		return p.code
+	case <-time.After(bound):
+		p.t.Fatalf("%s still running after %s", p.name, bound)
+		return -1
+	}
+}
+
+// send delivers one signed webhook and returns the status.
+func (p *proc) send(event, delivery, body string) int {
+	p.t.Helper()
+	mac := hmac.New(sha256.New, []byte(webhookSecret))
+	mac.Write([]byte(body))
+	req, err := http.NewRequest(http.MethodPost, p.url+"/webhook", strings.NewReader(body))
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-GitHub-Event", event)
+	req.Header.Set("X-GitHub-Delivery", delivery)
+	req.Header.Set("X-Hub-Signature-256", "sha256="+hex.EncodeToString(mac.Sum(nil)))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		p.t.Errorf("deliver %s %s to %s: %v", event, delivery, p.name, err)
+		return 0
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+const repoJSON = `"repository":{"id":99,"name":"shop","full_name":"acme/shop","owner":{"login":"acme"}},"installation":{"id":7}`
+
+func prOpened(n int, head string) string {
+	return fmt.Sprintf(`{"action":"opened","number":%d,"pull_request":{"number":%d,"state":"open","draft":false,"head":{"sha":%q}},%s}`, n, n, head, repoJSON)
+}
+
+func suiteRequested(n int, head string) string {
+	return fmt.Sprintf(`{"action":"requested","check_suite":{"head_sha":%q,"pull_requests":[{"number":%d,"base":{"repo":{"id":99}}}]},%s}`, head, n, repoJSON)
+}
+
+// waitCompleted waits until head has a completed run, then a little more
+// so that a duplicate, had one slipped through, shows.
+func (w *world) waitCompleted(head string, bound time.Duration) []githubtest.CheckRun {
+	w.t.Helper()
+	deadline := time.Now().Add(bound)
+	for time.Now().Before(deadline) {
+		runs := w.gh.CheckRuns(repoFull, head)
+		if len(runs) > 0 && runs[0].Status == "completed" {
+			time.Sleep(1500 * time.Millisecond)
+			return w.gh.CheckRuns(repoFull, head)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return w.gh.CheckRuns(repoFull, head)
+}
+
+// checkOneRun asserts exactly one completed run on head whose annotations
+// are what `app check` finds in diff, each posted once.
+func checkOneRun(t *testing.T, runs []githubtest.CheckRun, diff string) {
+	t.Helper()
+	if len(runs) != 1 || runs[0].Status != "completed" {
+		t.Fatalf("%d runs on the head (%v), want exactly one completed", len(runs), statuses(runs))
+	}
+	var got []string
+	for _, a := range runs[0].Annotations {
+		// The title ends with the rule id in parentheses.
+		rule := a.Title[strings.LastIndex(a.Title, "(")+1 : len(a.Title)-1]
+		got = append(got, fmt.Sprintf("%s:%d %s", a.Path, a.StartLine, rule))
+	}
+	want := expectedAnnotations(t, diff)
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		dups := 0
+		for i := 1; i < len(got); i++ {
+			if got[i] == got[i-1] {
+				dups++
+			}
+		}
+		t.Fatalf("%d annotations (%d repeated), want the %d `app check` finds", len(got), dups, len(want))
+	}
+}
+
+// expectedAnnotations runs the engine the App runs on diff.
+func expectedAnnotations(t *testing.T, diff string) []string {
+	t.Helper()
+	reg, err := rules.Registry()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := rules.NewEngine(reg, 2).RunDiff(context.Background(), strings.NewReader(diff))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, f := range res.Findings {
+		out = append(out, fmt.Sprintf("%s:%d %s", f.Path, f.StartLine, f.RuleID))
+	}
+	slices.Sort(out)
+	return out
+}
+
+func statuses(runs []githubtest.CheckRun) []string {
+	var out []string
+	for _, r := range runs {
+		out = append(out, r.Status+"/"+r.Conclusion)
+	}
+	return out
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// waitArrived waits for a hold to park its request.
+func waitArrived(t *testing.T, h *githubtest.Hold, what string, procs ...*proc) {
+	t.Helper()
+	select {
+	case <-h.Arrived():
+	case <-time.After(60 * time.Second):
+		for _, p := range procs {
+			t.Logf("%s logs:\n%s", p.name, p.logs.String())
+		}
+		t.Fatalf("the analysis never reached %s", what)
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
