@@ -227,20 +227,26 @@ func suiteRequested(n int, head string) string {
 	return fmt.Sprintf(`{"action":"requested","check_suite":{"head_sha":%q,"pull_requests":[{"number":%d,"base":{"repo":{"id":99}}}]},%s}`, head, n, repoJSON)
 }
 
-// waitCompleted waits until head has a completed run, then a little more
-// so that a duplicate, had one slipped through, shows.
-func (w *world) waitCompleted(head string, bound time.Duration) []githubtest.CheckRun {
+// waitCompleted waits until every head has a completed run, then a little
+// more so that a duplicate, had one slipped through, shows; it returns the
+// runs of the first head.
+func (w *world) waitCompleted(bound time.Duration, heads ...string) []githubtest.CheckRun {
 	w.t.Helper()
 	deadline := time.Now().Add(bound)
 	for time.Now().Before(deadline) {
-		runs := w.gh.CheckRuns(repoFull, head)
-		if len(runs) > 0 && runs[0].Status == "completed" {
+		done := 0
+		for _, h := range heads {
+			if runs := w.gh.CheckRuns(repoFull, h); len(runs) > 0 && runs[0].Status == "completed" {
+				done++
+			}
+		}
+		if done == len(heads) {
 			time.Sleep(1500 * time.Millisecond)
-			return w.gh.CheckRuns(repoFull, head)
+			break
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	return w.gh.CheckRuns(repoFull, head)
+	return w.gh.CheckRuns(repoFull, heads[0])
 }
 
 // checkOneRun asserts exactly one completed run on head whose annotations

@@ -80,7 +80,7 @@ func TestKillDuringAnalysisSQLite(t *testing.T) {
 			first.kill()
 
 			second := w.start("restarted", nil)
-			runs := w.waitCompleted(head, 60*time.Second)
+			runs := w.waitCompleted(60*time.Second, head)
 			checkOneRun(t, runs, diff)
 			if !strings.Contains(second.logs.String(), "rescued at start-up") {
 				t.Errorf("the restarted process did not report the rescue")
@@ -124,7 +124,7 @@ func TestKillDuringAnalysisPostgres(t *testing.T) {
 			second := w.start("second", nil)
 			first.kill()
 
-			runs := w.waitCompleted(head, 120*time.Second)
+			runs := w.waitCompleted(120*time.Second, head)
 			checkOneRun(t, runs, diff)
 			if !strings.Contains(second.logs.String(), `"msg":"analysis done"`) {
 				t.Errorf("the surviving instance did not finish the analysis")
