@@ -34,6 +34,7 @@ Usage:
   app check [flags] [FILE|-]   review a unified diff (stdin when no file is given)
   app config validate [FILE]   check a .github/prodready.yml (exit 1 when invalid)
   app config print [FILE]      show the effective configuration, defaults filled in
+  app explain RULE             why a rule matters, bad and good code, how to suppress it
   app serve [flags]            run the GitHub App (settings from the environment)
   app migrate                  create or update the job queue's tables
   app manifest -url URL        print the GitHub App manifest for registration
@@ -53,6 +54,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runCheck(ctx, args[1:], stdin, stdout, stderr)
 	case "config":
 		return runConfig(ctx, args[1:], stdout, stderr)
+	case "explain":
+		return runExplain(args[1:], stdout, stderr)
 	case "serve":
 		return runServe(ctx, args[1:], os.Getenv, stderr)
 	case "migrate":

@@ -59,6 +59,10 @@ type Policy interface {
 // rules they overlap.
 var nosecFamilies = map[string]bool{"input-validation": true, "secrets": true, "insecure-defaults": true}
 
+// HonoursNosec reports whether findings of a family are silenced by a
+// gosec/Bandit "nosec" or a Semgrep "nosemgrep" marker on their line.
+func HonoursNosec(family string) bool { return nosecFamilies[family] }
+
 // Engine runs a registry's rules over diffs. It is safe for concurrent use.
 type Engine struct {
 	reg     *Registry
