@@ -125,7 +125,8 @@ type Catalog interface {
 	Families() []string
 }
 
-// option names and the rules and families that read them.
+// option names and the rules and families that read them. A family owner
+// means the option applies to the family as a whole (set under families:).
 var optionOwners = map[string][]string{
 	"min_logic_lines": {"missing-tests", "tests"},
 	"allow_calls":     {"go-error-discarded", "error-handling"},

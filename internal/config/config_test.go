@@ -77,6 +77,9 @@ func TestErrors(t *testing.T) {
 		{"bad regex", "version: 1\nfamilies:\n  secrets:\n    allow:\n      - \"/sk_(/\"\n", []string{`5:9: invalid regex in allow: missing closing ): ` + "`sk_(`"}},
 		{"bad pattern regex", "version: 1\nfamilies:\n  secrets:\n    patterns:\n      - id: x\n        regex: 'a[b'\n", []string{`6:16: invalid regex for secret pattern "x": missing closing ]: ` + "`[b`"}},
 		{"option on wrong rule", "version: 1\nrules:\n  sql-string-built:\n    min_logic_lines: 3\n", []string{`4:22: option "min_logic_lines" does not apply to "sql-string-built" (it is read by missing-tests or tests)`}},
+		// Family-wide options set on one rule of the family would be ignored.
+		{"secrets option on one secrets rule", "version: 1\nrules:\n  secret-provider-token:\n    allow: [x]\n", []string{`4:12: option "allow" does not apply to "secret-provider-token" (it is read by secrets)`}},
+		{"rule option on a sibling rule", "version: 1\nrules:\n  java-catch-printstacktrace-only:\n    allow_calls: [f]\n", []string{`4:18: option "allow_calls" does not apply to "java-catch-printstacktrace-only" (it is read by go-error-discarded or error-handling)`}},
 		{"missing version", "fail_on: warning\n", []string{`1:1: missing 'version: 1'`}},
 		{"future version", "version: 2\n", []string{`1:10: unsupported version 2: this build reads version 1`}},
 		{"not a mapping", "- a\n- b\n", []string{`1:1: the configuration must be a mapping (key: value lines), not a list`}},

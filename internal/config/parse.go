@@ -327,9 +327,11 @@ func (d *decoder) settingsMap(n ast.Node, what string, families bool) map[string
 func (d *decoder) settings(n ast.Node, owner string, s RuleSettings) {
 	d.severity(field(n, "severity"), s.Severity)
 	d.globs(field(n, "paths"), s.Paths)
-	family, _ := d.cat.Family(owner)
+	// Only the owners named: an option a family's rules share (secrets'
+	// allow and patterns) set on one rule of it, or a rule option set on
+	// a sibling rule that never reads it, would pass and do nothing.
 	for _, opt := range s.usedOptions() {
-		if !contains(optionOwners[opt], owner) && !contains(optionOwners[opt], family) {
+		if !contains(optionOwners[opt], owner) {
 			l, c := pos(field(n, opt))
 			d.ps.add(l, c, "option %q does not apply to %q (it is read by %s)", opt, owner, ownersText(opt))
 		}
