@@ -36,6 +36,7 @@ type checkFlags struct {
 	workers    int
 	listRules  bool
 	cpuProfile string
+	staged     bool
 }
 
 func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -54,8 +55,9 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs.IntVar(&cf.workers, "workers", 0, "goroutines judging files (default: GOMAXPROCS)")
 	fs.BoolVar(&cf.listRules, "list-rules", false, "list every rule and exit")
 	fs.StringVar(&cf.cpuProfile, "cpuprofile", "", "write a CPU profile of the review to this file (for performance work)")
+	fs.BoolVar(&cf.staged, "staged", false, "review the changes staged for commit (git diff --cached) in the repository holding --repo; the config and manifests are read from its top level (for pre-commit hooks)")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: app check [flags] [FILE|-]\n\nReviews a unified diff (git diff, git log -p, GitHub's .diff). Exit 0: clean or below --fail-on; 1: findings at or above --fail-on; 2: bad usage or unreadable input.\n\nFlags:\n")
+		fmt.Fprint(stderr, "Usage: app check [flags] [FILE|-]\n       app check --staged [flags]\n\nReviews a unified diff (git diff, git log -p, GitHub's .diff), or with --staged what the next commit would record. Exit 0: clean or below --fail-on; 1: findings at or above --fail-on; 2: bad usage or unreadable input.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -67,6 +69,9 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fail := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "app check: "+format+"\n", a...)
 		return exitUsage
+	}
+	if cf.staged && fs.NArg() > 0 {
+		return fail("--staged reads the diff from git's index, so it takes no diff file (got %q)", fs.Arg(0))
 	}
 
 	format, err := report.ParseFormat(cf.format)
@@ -84,6 +89,16 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if cf.listRules {
 		listRules(stdout, reg)
 		return exitOK
+	}
+	if cf.staged {
+		// From here on --repo is the top level, wherever the command was
+		// started: the configuration and the manifests live there, and the
+		// diff's paths are relative to it.
+		top, err := repoTopLevel(ctx, cf.repo)
+		if err != nil {
+			return fail("--staged: %v", err)
+		}
+		cf.repo = top
 	}
 
 	fetched, explicit := loadConfig(ctx, cf.configFile, cf.repo, full)
@@ -128,11 +143,37 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return fail("expected at most one diff file, got %d arguments", fs.NArg())
 	}
 
-	input, name, closeInput, err := openInput(fs.Arg(0), stdin)
-	if err != nil {
-		return fail("%v", err)
+	var (
+		input io.Reader
+		name  string
+		// finish reports a failure of the input's source that the review
+		// itself cannot see: git exiting non-zero after a clean cut.
+		finish = func() error { return nil }
+	)
+	if cf.staged {
+		staged, wait, err := openStaged(ctx, cf.repo)
+		if err != nil {
+			return fail("--staged: %v", err)
+		}
+		defer wait()
+		// Machine formats still get their (empty) report below, so that a
+		// consumer always has a document to read.
+		if format == report.Text && stagedEmpty(staged) {
+			if err := wait(); err != nil {
+				return fail("--staged: %v", err)
+			}
+			fmt.Fprintln(stdout, "nothing staged to review")
+			return exitOK
+		}
+		input, name, finish = staged, "staged changes", wait
+	} else {
+		in, inName, closeInput, err := openInput(fs.Arg(0), stdin)
+		if err != nil {
+			return fail("%v", err)
+		}
+		defer closeInput()
+		input, name = in, inName
 	}
-	defer closeInput()
 
 	// A review streams, so its live heap stays small; a soft memory limit
 	// keeps the collector ahead of a large file instead of letting the heap
@@ -154,6 +195,9 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	res, err := engine.RunDiff(ctx, input)
 	if err != nil {
+		return fail("%s: %v", name, err)
+	}
+	if err := finish(); err != nil {
 		return fail("%s: %v", name, err)
 	}
 	res.Stats.AIAuthored, res.Stats.AIEvidence = policy.AIAuthored, verdict.Evidence
