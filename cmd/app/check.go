@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"runtime/pprof"
 	"strings"
@@ -37,6 +38,7 @@ type checkFlags struct {
 	listRules  bool
 	cpuProfile string
 	staged     bool
+	sarifFile  string
 }
 
 func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -56,6 +58,7 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs.BoolVar(&cf.listRules, "list-rules", false, "list every rule and exit")
 	fs.StringVar(&cf.cpuProfile, "cpuprofile", "", "write a CPU profile of the review to this file (for performance work)")
 	fs.BoolVar(&cf.staged, "staged", false, "review the changes staged for commit (git diff --cached) in the repository holding --repo; the config and manifests are read from its top level (for pre-commit hooks)")
+	fs.StringVar(&cf.sarifFile, "sarif", "", "also write SARIF 2.1.0 to this file, whatever --format is, so one review can annotate (--format github) and feed code scanning")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: app check [flags] [FILE|-]\n       app check --staged [flags]\n\nReviews a unified diff (git diff, git log -p, GitHub's .diff), or with --staged what the next commit would record. Exit 0: clean or below --fail-on; 1: findings at or above --fail-on; 2: bad usage or unreadable input.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -156,9 +159,9 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			return fail("--staged: %v", err)
 		}
 		defer wait()
-		// Machine formats still get their (empty) report below, so that a
-		// consumer always has a document to read.
-		if format == report.Text && stagedEmpty(staged) {
+		// Machine formats and --sarif still get their (empty) report below,
+		// so that a consumer always has a document to read.
+		if format == report.Text && cf.sarifFile == "" && stagedEmpty(staged) {
 			if err := wait(); err != nil {
 				return fail("--staged: %v", err)
 			}
@@ -173,6 +176,15 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		}
 		defer closeInput()
 		input, name = in, inName
+	}
+	var sarifOut *pendingFile
+	if cf.sarifFile != "" {
+		// Created before the review so that a bad path fails at once, not
+		// after minutes on a large diff.
+		if sarifOut, err = createPending(cf.sarifFile); err != nil {
+			return fail("--sarif: %v", err)
+		}
+		defer sarifOut.discard()
 	}
 
 	// A review streams, so its live heap stays small; a soft memory limit
@@ -211,6 +223,14 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	opts := report.Options{Color: useColor(cf.color, stdout), Version: buildVersion(), Rules: metas}
 	if err := report.Write(stdout, format, res, opts); err != nil {
 		return fail("write report: %v", err)
+	}
+	if sarifOut != nil {
+		if err := report.Write(sarifOut.f, report.SARIF, res, opts); err != nil {
+			return fail("--sarif: write %s: %v", cf.sarifFile, err)
+		}
+		if err := sarifOut.commit(); err != nil {
+			return fail("--sarif: %v", err)
+		}
 	}
 	if threshold != checks.SeverityNone && report.Count(res, threshold) > 0 {
 		return exitFindings
@@ -297,4 +317,50 @@ func listRules(w io.Writer, reg *checks.Registry) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", m.ID, m.Family, langs, m.Severity, m.Summary)
 	}
 	tw.Flush()
+}
+
+// pendingFile is an output written whole or not at all: it goes to a
+// temporary file beside its target and is renamed into place only once
+// complete, so a failed review leaves no half-written SARIF for an upload
+// step to choke on.
+type pendingFile struct {
+	f    *os.File
+	path string
+	done bool
+}
+
+func createPending(path string) (*pendingFile, error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return nil, err
+	}
+	// CreateTemp makes the file private; a report is not.
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, err
+	}
+	return &pendingFile{f: f, path: path}, nil
+}
+
+func (p *pendingFile) commit() error {
+	if err := p.f.Close(); err != nil {
+		os.Remove(p.f.Name())
+		return fmt.Errorf("write %s: %w", p.path, err)
+	}
+	if err := os.Rename(p.f.Name(), p.path); err != nil {
+		os.Remove(p.f.Name())
+		return err
+	}
+	p.done = true
+	return nil
+}
+
+// discard removes the temporary file unless commit put it in place.
+func (p *pendingFile) discard() {
+	if p.done {
+		return
+	}
+	p.f.Close()
+	os.Remove(p.f.Name())
 }
