@@ -12,6 +12,28 @@ import (
 	"testing"
 )
 
+// envRunApp makes the test binary act as the app, so that the script and
+// hook tests run the real command line without building a second binary.
+const envRunApp = "PRODREADY_TEST_BINARY_IS_APP"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(envRunApp) == "1" {
+		main()
+	}
+	os.Exit(m.Run())
+}
+
+// appExecutable returns a path that runs the app in child processes of t.
+func appExecutable(t *testing.T) string {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatalf("locate the test binary: %v", err)
+	}
+	t.Setenv(envRunApp, "1")
+	return exe
+}
+
 // fakeAWSKey looks like a live AWS access key id to the secrets rules. It is
 // assembled at run time so that the source does not itself carry a key for
 // scanners (this repository's own review included) to report.
@@ -63,8 +85,11 @@ type testRepo struct {
 // newRepo initialises an empty repository on branch main at dir.
 func newRepo(t *testing.T, dir string) *testRepo {
 	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	r := &testRepo{t: t, dir: dir}
-	r.git("init", "-q", dir)
+	r.git("init", "-q")
 	r.git("symbolic-ref", "HEAD", "refs/heads/main") // init.defaultBranch may say otherwise
 	r.git("config", "core.hooksPath", os.DevNull)
 	return r
