@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -332,7 +333,12 @@ type pendingFile struct {
 func createPending(path string) (*pendingFile, error) {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
-		return nil, err
+		// The error names the temporary file, which the user never chose.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("cannot create %s: %w", path, err)
 	}
 	// CreateTemp makes the file private; a report is not.
 	if err := f.Chmod(0o644); err != nil {
@@ -350,7 +356,7 @@ func (p *pendingFile) commit() error {
 	}
 	if err := os.Rename(p.f.Name(), p.path); err != nil {
 		os.Remove(p.f.Name())
-		return err
+		return fmt.Errorf("cannot put %s in place: %w", p.path, err)
 	}
 	p.done = true
 	return nil

@@ -75,8 +75,12 @@ func TestSARIFAlongside(t *testing.T) {
 	t.Run("unwritable path fails before the review", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "missing-dir", "x.sarif")
 		code, out, errOut := runApp(t, "", "check", "--sarif", path, "--repo", t.TempDir(), goDiff)
-		if code != exitUsage || out != "" || !strings.HasPrefix(errOut, "app check: --sarif: ") || strings.Count(errOut, "\n") != 1 {
+		if code != exitUsage || out != "" || strings.Count(errOut, "\n") != 1 {
 			t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
+		}
+		// It names the path given, not the temporary file beside it.
+		if want := "app check: --sarif: cannot create " + path + ": "; !strings.HasPrefix(errOut, want) || strings.Contains(errOut, ".tmp") {
+			t.Errorf("stderr %q, want it to start %q", errOut, want)
 		}
 	})
 }
