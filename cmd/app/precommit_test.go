@@ -20,8 +20,8 @@ var preCommitHookKeys = map[string]bool{
 	"log_file": true, "minimum_pre_commit_version": true, "require_serial": true, "stages": true, "verbose": true,
 }
 
-// preCommitStages are pre-commit's stage names since 3.2.0 (C.STAGES),
-// the minimum_pre_commit_version the hook declares.
+// preCommitStages are pre-commit's stage names since 3.2.0 (C.STAGES), for
+// when the hook names any: older versions also need minimum_pre_commit_version.
 var preCommitStages = map[string]bool{
 	"commit-msg": true, "post-checkout": true, "post-commit": true, "post-merge": true, "post-rewrite": true,
 	"pre-commit": true, "pre-merge-commit": true, "pre-push": true, "pre-rebase": true, "prepare-commit-msg": true, "manual": true,
