@@ -7,7 +7,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"runtime/pprof"
 	"strings"
@@ -36,6 +38,8 @@ type checkFlags struct {
 	workers    int
 	listRules  bool
 	cpuProfile string
+	staged     bool
+	sarifFile  string
 }
 
 func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -54,8 +58,10 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs.IntVar(&cf.workers, "workers", 0, "goroutines judging files (default: GOMAXPROCS)")
 	fs.BoolVar(&cf.listRules, "list-rules", false, "list every rule and exit")
 	fs.StringVar(&cf.cpuProfile, "cpuprofile", "", "write a CPU profile of the review to this file (for performance work)")
+	fs.BoolVar(&cf.staged, "staged", false, "review the changes staged for commit (git diff --cached) in the repository holding --repo; the config and manifests are read from its top level (for pre-commit hooks)")
+	fs.StringVar(&cf.sarifFile, "sarif", "", "also write SARIF 2.1.0 to this file, whatever --format is, so one review can annotate (--format github) and feed code scanning")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: app check [flags] [FILE|-]\n\nReviews a unified diff (git diff, git log -p, GitHub's .diff). Exit 0: clean or below --fail-on; 1: findings at or above --fail-on; 2: bad usage or unreadable input.\n\nFlags:\n")
+		fmt.Fprint(stderr, "Usage: app check [flags] [FILE|-]\n       app check --staged [flags]\n\nReviews a unified diff (git diff, git log -p, GitHub's .diff), or with --staged what the next commit would record. Exit 0: clean or below --fail-on; 1: findings at or above --fail-on; 2: bad usage or unreadable input.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -67,6 +73,9 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fail := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "app check: "+format+"\n", a...)
 		return exitUsage
+	}
+	if cf.staged && fs.NArg() > 0 {
+		return fail("--staged reads the diff from git's index, so it takes no diff file (got %q)", fs.Arg(0))
 	}
 
 	format, err := report.ParseFormat(cf.format)
@@ -84,6 +93,16 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if cf.listRules {
 		listRules(stdout, reg)
 		return exitOK
+	}
+	if cf.staged {
+		// From here on --repo is the top level, wherever the command was
+		// started: the configuration and the manifests live there, and the
+		// diff's paths are relative to it.
+		top, err := repoTopLevel(ctx, cf.repo)
+		if err != nil {
+			return fail("--staged: %v", err)
+		}
+		cf.repo = top
 	}
 
 	fetched, explicit := loadConfig(ctx, cf.configFile, cf.repo, full)
@@ -128,11 +147,46 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return fail("expected at most one diff file, got %d arguments", fs.NArg())
 	}
 
-	input, name, closeInput, err := openInput(fs.Arg(0), stdin)
-	if err != nil {
-		return fail("%v", err)
+	var (
+		input io.Reader
+		name  string
+		// finish reports a failure of the input's source that the review
+		// itself cannot see: git exiting non-zero after a clean cut.
+		finish = func() error { return nil }
+	)
+	if cf.staged {
+		staged, wait, err := openStaged(ctx, cf.repo)
+		if err != nil {
+			return fail("--staged: %v", err)
+		}
+		defer wait()
+		// Machine formats and --sarif still get their (empty) report below,
+		// so that a consumer always has a document to read.
+		if format == report.Text && cf.sarifFile == "" && stagedEmpty(staged) {
+			if err := wait(); err != nil {
+				return fail("--staged: %v", err)
+			}
+			fmt.Fprintln(stdout, "nothing staged to review")
+			return exitOK
+		}
+		input, name, finish = staged, "staged changes", wait
+	} else {
+		in, inName, closeInput, err := openInput(fs.Arg(0), stdin)
+		if err != nil {
+			return fail("%v", err)
+		}
+		defer closeInput()
+		input, name = in, inName
 	}
-	defer closeInput()
+	var sarifOut *pendingFile
+	if cf.sarifFile != "" {
+		// Created before the review so that a bad path fails at once, not
+		// after minutes on a large diff.
+		if sarifOut, err = createPending(cf.sarifFile); err != nil {
+			return fail("--sarif: %v", err)
+		}
+		defer sarifOut.discard()
+	}
 
 	// A review streams, so its live heap stays small; a soft memory limit
 	// keeps the collector ahead of a large file instead of letting the heap
@@ -156,6 +210,9 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return fail("%s: %v", name, err)
 	}
+	if err := finish(); err != nil {
+		return fail("%s: %v", name, err)
+	}
 	res.Stats.AIAuthored, res.Stats.AIEvidence = policy.AIAuthored, verdict.Evidence
 	if fetched.Status == config.Loaded {
 		res.Stats.Config = fetched.Source
@@ -167,6 +224,14 @@ func runCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	opts := report.Options{Color: useColor(cf.color, stdout), Version: buildVersion(), Rules: metas}
 	if err := report.Write(stdout, format, res, opts); err != nil {
 		return fail("write report: %v", err)
+	}
+	if sarifOut != nil {
+		if err := report.Write(sarifOut.f, report.SARIF, res, opts); err != nil {
+			return fail("--sarif: write %s: %v", cf.sarifFile, err)
+		}
+		if err := sarifOut.commit(); err != nil {
+			return fail("--sarif: %v", err)
+		}
 	}
 	if threshold != checks.SeverityNone && report.Count(res, threshold) > 0 {
 		return exitFindings
@@ -253,4 +318,55 @@ func listRules(w io.Writer, reg *checks.Registry) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", m.ID, m.Family, langs, m.Severity, m.Summary)
 	}
 	tw.Flush()
+}
+
+// pendingFile is an output written whole or not at all: it goes to a
+// temporary file beside its target and is renamed into place only once
+// complete, so a failed review leaves no half-written SARIF for an upload
+// step to choke on.
+type pendingFile struct {
+	f    *os.File
+	path string
+	done bool
+}
+
+func createPending(path string) (*pendingFile, error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		// The error names the temporary file, which the user never chose.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("cannot create %s: %w", path, err)
+	}
+	// CreateTemp makes the file private; a report is not.
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, err
+	}
+	return &pendingFile{f: f, path: path}, nil
+}
+
+func (p *pendingFile) commit() error {
+	if err := p.f.Close(); err != nil {
+		os.Remove(p.f.Name())
+		return fmt.Errorf("write %s: %w", p.path, err)
+	}
+	if err := os.Rename(p.f.Name(), p.path); err != nil {
+		os.Remove(p.f.Name())
+		return fmt.Errorf("cannot put %s in place: %w", p.path, err)
+	}
+	p.done = true
+	return nil
+}
+
+// discard removes the temporary file unless commit put it in place.
+func (p *pendingFile) discard() {
+	if p.done {
+		return
+	}
+	p.f.Close()
+	os.Remove(p.f.Name())
 }

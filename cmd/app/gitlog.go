@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os/exec"
 	"strings"
@@ -35,12 +36,32 @@ func gitSignals(ctx context.Context, repo, rng string) (aiauthor.Signals, error)
 	return s, nil
 }
 
+// git runs git in repo and returns its standard output.
 func git(ctx context.Context, repo string, args ...string) (string, error) {
-	cmd := exec.CommandContext(ctx, "git", append([]string{"-C", repo}, args...)...)
+	cmd := gitCommand(ctx, repo, args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("git %s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
+		return "", gitError(args, err, &stderr)
 	}
 	return stdout.String(), nil
+}
+
+func gitCommand(ctx context.Context, repo string, args ...string) *exec.Cmd {
+	return exec.CommandContext(ctx, "git", append([]string{"-C", repo}, args...)...)
+}
+
+// gitError names the command and carries git's own explanation, which says
+// more than an exit status ("not a git repository", "bad revision").
+func gitError(args []string, err error, stderr *bytes.Buffer) error {
+	if errors.Is(err, exec.ErrNotFound) {
+		return fmt.Errorf("git is not installed or not on PATH: %w", err)
+	}
+	// Errors are printed on one line; git's hints and its "fatal:" may
+	// come on several.
+	lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+	for i := range lines {
+		lines[i] = strings.TrimSpace(lines[i])
+	}
+	return fmt.Errorf("git %s: %w: %s", strings.Join(args, " "), err, strings.Join(lines, "; "))
 }

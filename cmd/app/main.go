@@ -32,6 +32,7 @@ const usage = `prodready reviews pull-request diffs for what AI-written code get
 
 Usage:
   app check [flags] [FILE|-]   review a unified diff (stdin when no file is given)
+  app check --staged [flags]   review the changes staged for the next commit
   app config validate [FILE]   check a .github/prodready.yml (exit 1 when invalid)
   app config print [FILE]      show the effective configuration, defaults filled in
   app explain RULE             why a rule matters, bad and good code, how to suppress it

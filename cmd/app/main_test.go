@@ -92,6 +92,7 @@ func TestExitCodes(t *testing.T) {
 		{"bad fail-on", []string{"check", "--fail-on", "sometimes"}, "", exitUsage, "--fail-on"},
 		{"unknown rule", []string{"check", "--rules", "sql-strng-built"}, "", exitUsage, `unknown rule or family "sql-strng-built"`},
 		{"two files", []string{"check", "--repo", dir, goDiff, clean}, "", exitUsage, "at most one"},
+		{"staged with a file", []string{"check", "--staged", goDiff}, "", exitUsage, "--staged reads the diff from git's index, so it takes no diff file"},
 		{"unknown command", []string{"frobnicate"}, "", exitUsage, "unknown command"},
 		{"missing explicit config", []string{"check", "--config", filepath.Join(dir, "none.yml")}, "", exitUsage, "does not exist"},
 	}
