@@ -23,6 +23,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"sync"
@@ -42,11 +43,37 @@ func main() {
 	c := flag.Int("c", 50, "concurrent senders (at most 500)")
 	dupEvery := flag.Int("dup-every", 10, "every k-th delivery repeats an earlier delivery id, as a GitHub redelivery does (0: none)")
 	timeout := flag.Duration("timeout", 2*time.Minute, "stop after this long whatever remains")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the run (server and senders) to this file")
 	flag.Parse()
+	if *cpuProfile != "" {
+		stopProfile, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "loadgen: %v\n", err)
+			os.Exit(1)
+		}
+		defer stopProfile()
+	}
 	if err := run(*target, *self, *dbURL, *secret, *n, *c, *dupEvery, *timeout); err != nil {
 		fmt.Fprintf(os.Stderr, "loadgen: %v\n", err)
-		os.Exit(1)
+		os.Exit(1) //nolint:gocritic // the profile of a failed run is of no use
 	}
+}
+
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			fmt.Fprintf(os.Stderr, "loadgen: cpu profile: %v\n", err)
+		}
+	}, nil
 }
 
 func run(target string, self bool, dbURL, secret string, n, c, dupEvery int, timeout time.Duration) error {

@@ -11,66 +11,78 @@ import (
 // groupCommit lets concurrent webhook requests share transactions. SQLite
 // commits one transaction at a time through one connection; with each
 // delivery in its own transaction, fifty concurrent senders queue behind
-// one another. Here the first request commits alone, and every request
-// that arrives meanwhile waits and is committed with the others in the
-// next transaction, led by the first of them. Each request is answered
-// only after the transaction holding it has committed, so a 202 still
-// means "durably queued".
+// one another. Here a request that finds a transaction slot free commits
+// at once, with whatever is pending; every request that arrives while all
+// slots are busy waits and is committed with the others in the next
+// transaction, led by the first of them. Each request is answered only
+// after the transaction holding it has committed, so a 202 still means
+// "durably queued".
+//
+// SQLite gets one slot (one writer). Postgres gets several: a request
+// arriving during a commit then waits for about one transaction, not for
+// the one in flight and its own, and Postgres flushes the WAL of commits
+// that arrive together once.
 type groupCommit struct {
 	submit func(context.Context, []request) ([]intake.Result, error)
 	// max bounds one transaction's size so that a burst cannot build one
 	// transaction too long to finish within a webhook's deadline.
 	max int
+	// slots is how many transactions may run at once.
+	slots int
 	// timeout bounds a transaction, independently of the request that
 	// happens to lead it going away.
 	timeout time.Duration
 
 	mu      sync.Mutex
 	pending []*waiter
-	leading bool
+	leaders int
 }
 
 type waiter struct {
-	req    request
-	res    intake.Result
-	err    error
-	lead   bool          // set before wake when this waiter must commit
-	wake   chan struct{} // closed when res/err are set or lead is given
-	served bool
+	req   request
+	res   intake.Result
+	err   error
+	batch []*waiter     // set before wake when this waiter must commit it
+	wake  chan struct{} // closed when res/err are set or a batch is given
 }
 
-func newGroupCommit(submit func(context.Context, []request) ([]intake.Result, error), max int) *groupCommit {
-	return &groupCommit{submit: submit, max: max, timeout: 10 * time.Second}
+func newGroupCommit(submit func(context.Context, []request) ([]intake.Result, error), maxBatch, slots int) *groupCommit {
+	return &groupCommit{submit: submit, max: maxBatch, slots: max(slots, 1), timeout: 10 * time.Second}
 }
 
 func (g *groupCommit) do(ctx context.Context, r request) (intake.Result, error) {
 	w := &waiter{req: r, wake: make(chan struct{})}
 	g.mu.Lock()
 	g.pending = append(g.pending, w)
-	if g.leading {
+	if g.leaders >= g.slots {
 		g.mu.Unlock()
 		<-w.wake
-		if !w.lead {
+		if w.batch == nil {
 			return w.res, w.err
 		}
 	} else {
-		g.leading = true
+		// A slot is freed only when nothing is pending, so the batch
+		// taken here holds w.
+		g.leaders++
+		w.batch = g.takeLocked()
 		g.mu.Unlock()
 	}
-	g.commitFrom(ctx)
+	g.lead(ctx, w.batch)
 	return w.res, w.err
 }
 
-// commitFrom runs as leader: it commits the pending requests (this
-// waiter's among them, at the head), then hands the lead to the next
-// waiter, if any, and returns.
-func (g *groupCommit) commitFrom(ctx context.Context) {
-	g.mu.Lock()
+// takeLocked removes the next batch from the pending requests.
+func (g *groupCommit) takeLocked() []*waiter {
 	n := min(len(g.pending), g.max)
 	batch := g.pending[:n:n]
 	g.pending = g.pending[n:]
-	g.mu.Unlock()
+	return batch
+}
 
+// lead commits batch (its leader at the head) and answers the others in
+// it; then it gives the next batch to its first waiter, or frees the slot
+// when nothing is pending.
+func (g *groupCommit) lead(ctx context.Context, batch []*waiter) {
 	reqs := make([]request, len(batch))
 	for i, w := range batch {
 		reqs[i] = w.req
@@ -84,7 +96,6 @@ func (g *groupCommit) commitFrom(ctx context.Context) {
 		} else {
 			w.res = results[i]
 		}
-		w.served = true
 		if i > 0 {
 			close(w.wake)
 		}
@@ -92,12 +103,12 @@ func (g *groupCommit) commitFrom(ctx context.Context) {
 
 	g.mu.Lock()
 	if len(g.pending) == 0 {
-		g.leading = false
+		g.leaders--
 		g.mu.Unlock()
 		return
 	}
-	next := g.pending[0]
+	next := g.takeLocked()
 	g.mu.Unlock()
-	next.lead = true
-	close(next.wake)
+	next[0].batch = next
+	close(next[0].wake)
 }

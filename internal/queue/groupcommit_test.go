@@ -39,7 +39,7 @@ func TestGroupCommitBatchesConcurrentRequests(t *testing.T) {
 		}
 		return out, nil
 	}
-	g := newGroupCommit(submit, 256)
+	g := newGroupCommit(submit, 256, 1)
 	const n = 40
 	var wg sync.WaitGroup
 	results := make([]intake.Result, n)
@@ -79,7 +79,7 @@ func TestGroupCommitBatchesConcurrentRequests(t *testing.T) {
 
 func TestGroupCommitSharesAFailure(t *testing.T) {
 	boom := errors.New("disk full")
-	g := newGroupCommit(func(context.Context, []request) ([]intake.Result, error) { return nil, boom }, 8)
+	g := newGroupCommit(func(context.Context, []request) ([]intake.Result, error) { return nil, boom }, 8, 1)
 	if _, err := g.do(context.Background(), request{deliveryID: "x"}); !errors.Is(err, boom) {
 		t.Fatalf("err = %v", err)
 	}
@@ -89,5 +89,54 @@ func TestGroupCommitSharesAFailure(t *testing.T) {
 	}
 	if _, err := g.do(context.Background(), request{deliveryID: "y"}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestGroupCommitSlots: with two slots two transactions run at once, never
+// three, and every request still gets its own answer.
+func TestGroupCommitSlots(t *testing.T) {
+	var inFlight, most atomic.Int32
+	bothIn := make(chan struct{})
+	var once sync.Once
+	submit := func(_ context.Context, reqs []request) ([]intake.Result, error) {
+		n := inFlight.Add(1)
+		defer inFlight.Add(-1)
+		for {
+			m := most.Load()
+			if n <= m || most.CompareAndSwap(m, n) {
+				break
+			}
+		}
+		if n == 2 {
+			once.Do(func() { close(bothIn) })
+		}
+		select { // the first transactions wait until two overlap
+		case <-bothIn:
+		case <-time.After(5 * time.Second):
+		}
+		out := make([]intake.Result, len(reqs))
+		for i, r := range reqs {
+			out[i].Inserted = len(r.deliveryID)
+		}
+		return out, nil
+	}
+	g := newGroupCommit(submit, 256, 2)
+	const n = 60
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			id := fmt.Sprintf("d-%d", i) // lengths 3 and 4 tell the answers apart
+			res, err := g.do(context.Background(), request{deliveryID: id})
+			if err != nil || res.Inserted != len(id) {
+				t.Errorf("request %s: %+v, %v", id, res, err)
+			}
+		})
+	}
+	wg.Wait()
+	if m := most.Load(); m != 2 {
+		t.Errorf("at most %d transactions at once, want 2", m)
+	}
+	if g.leaders != 0 || len(g.pending) != 0 {
+		t.Errorf("after the burst: %d leaders, %d pending", g.leaders, len(g.pending))
 	}
 }

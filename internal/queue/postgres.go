@@ -52,16 +52,33 @@ func (d postgresDialect) withTx(ctx context.Context, fn func(context.Context, pg
 	return nil
 }
 
-func (d postgresDialect) recordDelivery(ctx context.Context, tx pgx.Tx, id string, at time.Time) (bool, error) {
-	// A concurrent transaction inserting the same id makes this wait for it
-	// to commit and then do nothing: exactly one of them wins.
-	tag, err := tx.Exec(ctx,
-		`INSERT INTO prodready_deliveries (delivery_id, received_at) VALUES ($1, $2) ON CONFLICT (delivery_id) DO NOTHING`,
-		id, at.Unix())
+// recordDeliveries inserts every id of a group commit in one statement:
+// over the network, one round trip per delivery was most of a group's
+// time. A concurrent transaction inserting the same id makes this wait
+// for it to commit and then skip the id: exactly one of them wins.
+func (d postgresDialect) recordDeliveries(ctx context.Context, tx pgx.Tx, ids []string, at time.Time) ([]bool, error) {
+	rows, err := tx.Query(ctx,
+		`INSERT INTO prodready_deliveries (delivery_id, received_at) SELECT DISTINCT unnest($1::text[]), $2::bigint
+ON CONFLICT (delivery_id) DO NOTHING RETURNING delivery_id`, ids, at.Unix())
 	if err != nil {
-		return false, fmt.Errorf("record delivery: %w", err)
+		return nil, fmt.Errorf("record %d deliveries: %w", len(ids), err)
 	}
-	return tag.RowsAffected() == 1, nil
+	inserted, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("record %d deliveries: %w", len(ids), err)
+	}
+	isNew := make(map[string]bool, len(inserted))
+	for _, id := range inserted {
+		isNew[id] = true
+	}
+	fresh := make([]bool, len(ids))
+	for i, id := range ids {
+		// The first request with an id owns it; a repeat later in the
+		// same group is a duplicate like any other.
+		fresh[i] = isNew[id]
+		delete(isNew, id)
+	}
+	return fresh, nil
 }
 
 func (d postgresDialect) pruneDeliveries(ctx context.Context, before time.Time) (int64, error) {

@@ -429,7 +429,7 @@ func (q *Queue) EnqueueResolve(ctx context.Context, deliveryID string, s intake.
 }
 
 func (q *Queue) submitOne(ctx context.Context, r request) (intake.Result, error) {
-	q.gcOnce.Do(func() { q.gc = newGroupCommit(q.st.submit, groupCommitMax) })
+	q.gcOnce.Do(func() { q.gc = newGroupCommit(q.st.submit, groupCommitMax, q.commitSlots()) })
 	res, err := q.gc.do(ctx, r)
 	if err != nil {
 		return intake.Result{}, fmt.Errorf("queue: %w", err)
@@ -439,6 +439,15 @@ func (q *Queue) submitOne(ctx context.Context, r request) (intake.Result, error)
 
 // groupCommitMax bounds the deliveries committed in one transaction.
 const groupCommitMax = 256
+
+// commitSlots is how many webhook transactions run at once: one on SQLite
+// (one writer), several on Postgres, leaving most of the pool to River.
+func (q *Queue) commitSlots() int {
+	if q.store == "postgres" {
+		return max(1, int(q.cfg.MaxConns)/3)
+	}
+	return 1
+}
 
 func validJob(j analysis.Job) error {
 	switch {

@@ -82,18 +82,28 @@ func (d sqliteDialect) withTx(ctx context.Context, fn func(context.Context, *sql
 	return nil
 }
 
-func (d sqliteDialect) recordDelivery(ctx context.Context, tx *sql.Tx, id string, at time.Time) (bool, error) {
-	res, err := tx.ExecContext(ctx,
-		`INSERT INTO prodready_deliveries (delivery_id, received_at) VALUES (?, ?) ON CONFLICT (delivery_id) DO NOTHING`,
-		id, at.Unix())
+// recordDeliveries inserts one row at a time: SQLite runs in-process, so
+// a statement costs no round trip, and RowsAffected tells each one apart.
+func (d sqliteDialect) recordDeliveries(ctx context.Context, tx *sql.Tx, ids []string, at time.Time) ([]bool, error) {
+	stmt, err := tx.PrepareContext(ctx,
+		`INSERT INTO prodready_deliveries (delivery_id, received_at) VALUES (?, ?) ON CONFLICT (delivery_id) DO NOTHING`)
 	if err != nil {
-		return false, fmt.Errorf("record delivery: %w", err)
+		return nil, fmt.Errorf("record delivery: %w", err)
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("record delivery: %w", err)
+	defer stmt.Close()
+	fresh := make([]bool, len(ids))
+	for i, id := range ids {
+		res, err := stmt.ExecContext(ctx, id, at.Unix())
+		if err != nil {
+			return nil, fmt.Errorf("record delivery %s: %w", id, err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return nil, fmt.Errorf("record delivery %s: %w", id, err)
+		}
+		fresh[i] = n == 1
 	}
-	return n == 1, nil
+	return fresh, nil
 }
 
 func (d sqliteDialect) pruneDeliveries(ctx context.Context, before time.Time) (int64, error) {

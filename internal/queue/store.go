@@ -42,8 +42,9 @@ type request struct {
 type dialect[TTx any] interface {
 	// withTx runs fn in one transaction and commits when fn returns nil.
 	withTx(ctx context.Context, fn func(ctx context.Context, tx TTx) error) error
-	// recordDelivery inserts the delivery id; false when it was already there.
-	recordDelivery(ctx context.Context, tx TTx, id string, at time.Time) (bool, error)
+	// recordDeliveries inserts the delivery ids; fresh[i] is false when
+	// ids[i] was already there, or earlier in ids.
+	recordDeliveries(ctx context.Context, tx TTx, ids []string, at time.Time) (fresh []bool, err error)
 	// pruneDeliveries forgets delivery ids and redelivery records older
 	// than before.
 	pruneDeliveries(ctx context.Context, before time.Time) (int64, error)
@@ -84,12 +85,16 @@ func (s *riverStore[TTx]) submit(ctx context.Context, reqs []request) ([]intake.
 		results = make([]intake.Result, len(reqs))
 		b := newBatch()
 		now := s.now()
+		ids := make([]string, len(reqs))
 		for i, r := range reqs {
-			fresh, err := s.db.recordDelivery(ctx, tx, r.deliveryID, now)
-			if err != nil {
-				return err
-			}
-			if !fresh {
+			ids[i] = r.deliveryID
+		}
+		fresh, err := s.db.recordDeliveries(ctx, tx, ids, now)
+		if err != nil {
+			return err
+		}
+		for i, r := range reqs {
+			if !fresh[i] {
 				results[i].Duplicate = true
 				continue
 			}
