@@ -38,6 +38,9 @@ Settings come from the environment; a flag, when given, overrides its variable.
                             ask for their redelivery (default 5m; 0 or off: never)
   PRODREADY_RECOVERY_WINDOW how far back to look (default 3h, at most 72h)
   PRODREADY_RECOVERY_MAX    redeliveries requested per pass, 1 s apart (default 50)
+  PRODREADY_JOB_TIMEOUT     bound on one analysis attempt (default 5m)
+  PRODREADY_RESCUE_AFTER    on Postgres, when a job whose process died is retried by another
+                            instance (default 11m; must exceed the job timeout)
 
 Flags:
 `

@@ -243,7 +243,7 @@ func providerFinding(fc *checks.FileContext, v *checks.HunkView, i int, p *provi
 	return checks.Finding{
 		StartLine: v.Lines[i].NewLine,
 		Severity:  pathSeverity(checks.Failure, fc.Path()),
-		Message: "A " + p.name + " is committed here. Revoke it with the provider now (it is in the history) " +
+		Message: article(p.name) + " " + p.name + " is committed here. Revoke it with the provider now (it is in the history) " +
 			"and load it at run time from the environment or a secret manager.",
 		Evidence: evidence,
 	}
@@ -337,4 +337,13 @@ func (r *providerTokenRule) checkServiceAccount(fc *checks.FileContext, v *check
 			"and use workload identity or a secret manager instead of key files.",
 		Evidence: maskLine(line, nil),
 	})
+}
+
+// article is "An" before a vowel sound as the names here start ("An AWS
+// access key ID", "An OpenAI API key"), else "A".
+func article(name string) string {
+	if name != "" && strings.ContainsRune("AEIOUaeiou", rune(name[0])) {
+		return "An"
+	}
+	return "A"
 }
