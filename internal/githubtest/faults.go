@@ -1,6 +1,7 @@
 package githubtest
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -24,6 +25,17 @@ type Fault struct {
 	// Reset hijacks the connection and closes it without answering, as a
 	// proxy dropping the connection would.
 	Reset bool
+	// LoseAnswer lets the fake apply the request, then drops the
+	// connection before any of the answer is sent: a write GitHub made
+	// whose result the client never learns, the case that retries must
+	// be idempotent for.
+	LoseAnswer bool
+	// expireToken revokes the request's installation token first, so the
+	// fake's token check answers 401 (TokenExpired).
+	expireToken bool
+	// resetIn puts x-ratelimit-reset that long after the answer
+	// (PrimaryLimitIn).
+	resetIn time.Duration
 	// name labels the fault in the request log.
 	name string
 }
@@ -35,6 +47,8 @@ func (f Fault) String() string {
 	switch {
 	case f.Reset:
 		return "reset"
+	case f.LoseAnswer:
+		return "lost-answer"
 	case f.Status != 0:
 		return strconv.Itoa(f.Status)
 	default:
@@ -91,6 +105,26 @@ func PrimaryLimit(reset time.Time) Fault {
 		name: "primary-limit",
 	}
 }
+
+// PrimaryLimitIn is PrimaryLimit with the reset d after the moment the
+// fault answers, so a script can ask for a wait of about d whenever the
+// request comes. GitHub gives the reset in whole seconds, so the wait it
+// asks for is between d-1s and d.
+func PrimaryLimitIn(d time.Duration) Fault {
+	f := PrimaryLimit(time.Time{})
+	f.resetIn = d
+	return f
+}
+
+// TokenExpired has GitHub stop accepting the installation token the
+// request carries, before the expiry the client was given, and answer 401
+// "Bad credentials". That first 401 is not a violation: the client could
+// not know. Sending the same token again after it is.
+func TokenExpired() Fault { return Fault{expireToken: true, name: "token-expired"} }
+
+// LostAnswer applies the request and drops the connection before the
+// answer (see Fault.LoseAnswer).
+func LostAnswer() Fault { return Fault{LoseAnswer: true} }
 
 // DiffTooLarge is GitHub's 406 for a diff beyond 300 files or 20,000 lines.
 func DiffTooLarge() Fault {
@@ -180,6 +214,14 @@ func (m Matcher) Accept(substr string) Matcher {
 	}
 }
 
+// Body narrows m to requests whose body contains substr, e.g.
+// `"conclusion"` for the write that completes a check run.
+func (m Matcher) Body(substr string) Matcher {
+	return func(r *http.Request) bool {
+		return m(r) && bytes.Contains(infoOf(r).body, []byte(substr))
+	}
+}
+
 type injection struct {
 	match  Matcher
 	faults []Fault
@@ -241,7 +283,13 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f Fault, ent
 	if f.Status == 0 {
 		return 0, false
 	}
+	if f.resetIn > 0 {
+		w.Header().Set("X-Ratelimit-Reset", strconv.FormatInt(s.now().Add(f.resetIn).Unix(), 10))
+	}
 	for k, vs := range f.Header {
+		if f.resetIn > 0 && http.CanonicalHeaderKey(k) == "X-Ratelimit-Reset" {
+			continue
+		}
 		for _, v := range vs {
 			w.Header().Add(k, v)
 		}
@@ -254,4 +302,21 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f Fault, ent
 	w.WriteHeader(f.Status)
 	_, _ = w.Write([]byte(body))
 	return f.Status, true
+}
+
+// refusal is a rule of GitHub's validation the App does not know about.
+type refusal struct {
+	match   func(Annotation) bool
+	message string
+}
+
+// RefuseAnnotations makes the fake answer 422 with message, as GitHub's
+// validation does, to every check-run create or update that carries an
+// annotation match accepts. Like GitHub it refuses the whole request and
+// changes nothing, every time: unlike an injected Unprocessable fault, the
+// refusal does not go away when the request is repeated.
+func (s *Server) RefuseAnnotations(match func(Annotation) bool, message string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refusals = append(s.refusals, refusal{match: match, message: message})
 }
