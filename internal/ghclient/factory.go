@@ -53,7 +53,18 @@ type Config struct {
 	// 250 ms).
 	MaxTries       int
 	RetryBaseDelay time.Duration
+	// AttemptTimeout bounds how long one attempt waits for GitHub's
+	// response headers (default DefaultAttemptTimeout; negative: no
+	// bound). A GET that times out is retried within MaxTries; a write
+	// that times out fails as transient and the job's retry repeats it
+	// idempotently.
+	AttemptTimeout time.Duration
 }
+
+// DefaultAttemptTimeout is a stalled answer's bound: GitHub ends requests
+// it takes more than 10 s to process, so 30 s without headers leaves room
+// for slow networks yet frees a worker long before the job timeout.
+const DefaultAttemptTimeout = 30 * time.Second
 
 // Factory hands out installation clients and the App-level client (App).
 // It is safe for concurrent use.
@@ -94,10 +105,13 @@ func NewFactory(cfg Config) (*Factory, error) {
 	tr := cfg.Transport
 	if tr == nil {
 		dt := http.DefaultTransport.(*http.Transport).Clone()
-		// A stalled GitHub edge must not hold a worker until the job
-		// timeout; diffs of large PRs start streaming well within this.
+		// A backstop behind AttemptTimeout, should that be switched off.
 		dt.ResponseHeaderTimeout = time.Minute
 		tr = dt
+	}
+	attemptTimeout := cfg.AttemptTimeout
+	if attemptTimeout == 0 {
+		attemptTimeout = DefaultAttemptTimeout
 	}
 	maxTries := cfg.MaxTries
 	if maxTries == 0 {
@@ -111,7 +125,10 @@ func NewFactory(cfg Config) (*Factory, error) {
 	if ua == "" {
 		ua = "prodready"
 	}
-	observed := &observeTransport{next: tr, observer: cfg.Observer, logger: logger, basePath: base.Path}
+	// Each attempt gets its own bound, below the retries and the observer
+	// (which then logs and counts a timed-out attempt as such).
+	bounded := &attemptTimeoutTransport{next: tr, timeout: attemptTimeout}
+	observed := &observeTransport{next: bounded, observer: cfg.Observer, logger: logger, basePath: base.Path}
 	return &Factory{
 		appID:     cfg.AppID,
 		key:       key,

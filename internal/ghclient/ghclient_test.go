@@ -921,3 +921,85 @@ func TestTruncate(t *testing.T) {
 		t.Errorf("truncateRunes kept %q", got)
 	}
 }
+
+// TestStalledGetIsRetriedAfterTheAttemptTimeout: a GitHub answer that
+// never begins costs one attempt, not the whole job.
+func TestStalledGetIsRetriedAfterTheAttemptTimeout(t *testing.T) {
+	const bound = 100 * time.Millisecond
+	e := newEnv(t, func(c *Config) { c.AttemptTimeout = bound })
+	e.fake.AddPull(repoName, samplePull())
+	e.fake.Inject(pullRoute, githubtest.Delay(10*time.Second))
+	pr, err := e.gh.PullRequest(ctx(t), repo, 7)
+	if err != nil || pr.Number != 7 {
+		t.Fatalf("after one stalled attempt: %v", err)
+	}
+	var got []observation
+	for _, o := range e.obs.all() {
+		if o.method == "GET" {
+			got = append(got, o)
+		}
+	}
+	if len(got) != 2 || got[0].status != 0 || got[1].status != 200 {
+		t.Errorf("attempts seen by the observer: %v, want a timed-out one then 200", got)
+	}
+	if !strings.Contains(e.logs.String(), "no response headers within "+bound.String()) {
+		t.Errorf("the timed-out attempt is not logged as such:\n%s", e.logs.String())
+	}
+}
+
+func TestStalledGetsExhaustedAreTransient(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.AttemptTimeout = 50 * time.Millisecond })
+	e.fake.AddPull(repoName, samplePull())
+	e.fake.Inject(pullRoute, githubtest.Times(3, githubtest.Delay(10*time.Second))...)
+	_, err := e.gh.PullRequest(ctx(t), repo, 7)
+	var te *TransientError
+	if !errors.As(err, &te) || errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("three stalled attempts: %v, want a TransientError", err)
+	}
+	if n := len(e.obs.all()); n != 4 { // the token, then three GETs
+		t.Errorf("%d attempts, want the token request and 3 GETs", n)
+	}
+}
+
+// TestStalledWriteIsNotRetried: a write that timed out may still have been
+// applied, so it is left to the job's idempotent retry.
+func TestStalledWriteIsNotRetried(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.AttemptTimeout = 50 * time.Millisecond })
+	sha := githubtest.FakeSHA("head")
+	e.fake.AddPull(repoName, githubtest.PullRequest{Number: 1, HeadSHA: sha})
+	e.fake.Inject(createRoute, githubtest.Delay(10*time.Second))
+	_, err := e.gh.CreateCheckRun(ctx(t), repo, analysis.CheckRunCreate{Name: "prodready", HeadSHA: sha})
+	var te *TransientError
+	if !errors.As(err, &te) {
+		t.Fatalf("stalled create: %v, want a TransientError", err)
+	}
+	for _, o := range e.obs.all() {
+		if o.method == "POST" && o.route == "/repos/{owner}/{repo}/check-runs" && o.status != 0 {
+			t.Errorf("create answered %d", o.status)
+		}
+	}
+	if n := len(e.obs.all()); n != 2 {
+		t.Errorf("%d attempts, want the token request and one POST", n)
+	}
+}
+
+// TestAttemptTimeoutLeavesTheBodyReadable: the bound is on the headers; a
+// diff that streams for longer than it is still read whole.
+func TestAttemptTimeoutLeavesTheBodyReadable(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.AttemptTimeout = 50 * time.Millisecond })
+	pr := samplePull()
+	// Far more than the connection buffers hold: most of it is still on
+	// the wire when the bound passes.
+	pr.Diff = "diff --git a/big.txt b/big.txt\n--- a/big.txt\n+++ b/big.txt\n@@ -0,0 +1 @@\n+" + strings.Repeat("x", 8<<20) + "\n"
+	e.fake.AddPull(repoName, pr)
+	body, err := e.gh.PullRequestDiff(ctx(t), repo, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer body.Close()
+	time.Sleep(100 * time.Millisecond) // past the bound, before reading
+	got, err := io.ReadAll(body)
+	if err != nil || string(got) != pr.Diff {
+		t.Fatalf("diff read after the bound: %d of %d bytes, %v", len(got), len(pr.Diff), err)
+	}
+}
