@@ -118,8 +118,9 @@ func PrimaryLimitIn(d time.Duration) Fault {
 
 // TokenExpired has GitHub stop accepting the installation token the
 // request carries, before the expiry the client was given, and answer 401
-// "Bad credentials". That first 401 is not a violation: the client could
-// not know. Sending the same token again after it is.
+// "Bad credentials" to it and to every later request with it. Those 401s
+// are not violations (the client could not know); tests count them in the
+// log to check that the client stopped using the token.
 func TokenExpired() Fault { return Fault{expireToken: true, name: "token-expired"} }
 
 // LostAnswer applies the request and drops the connection before the
