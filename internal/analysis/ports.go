@@ -146,6 +146,9 @@ type GitHub interface {
 	FindCheckRun(ctx context.Context, repo Repo, sha, name string) (*CheckRun, error)
 	CreateCheckRun(ctx context.Context, repo Repo, c CheckRunCreate) (*CheckRun, error)
 	UpdateCheckRun(ctx context.Context, repo Repo, id int64, u CheckRunUpdate) (*CheckRun, error)
+	// CheckRunAnnotations lists the annotations GitHub holds for a check
+	// run, so that a retried job posts only those still missing.
+	CheckRunAnnotations(ctx context.Context, repo Repo, id int64) ([]Annotation, error)
 }
 
 // ClientFactory hands out a GitHub client authenticated as one installation.

@@ -1174,3 +1174,28 @@ func TestSecondaryLimitRecognisedByMessage(t *testing.T) {
 		t.Fatalf("%v, want a RetryAfterError of a minute", err)
 	}
 }
+
+func TestCheckRunAnnotationsPages(t *testing.T) {
+	e := newEnv(t)
+	sha := githubtest.FakeSHA("head")
+	e.fake.AddPull(repoName, githubtest.PullRequest{Number: 1, HeadSHA: sha})
+	held := make([]githubtest.Annotation, 150)
+	for i := range held {
+		held[i] = githubtest.Annotation{Path: "a.go", StartLine: i + 1, EndLine: i + 1, Level: "warning", Title: fmt.Sprintf("t%d", i), Message: "m"}
+	}
+	held[3].StartColumn, held[3].EndColumn = 2, 9
+	id := e.fake.AddCheckRun(repoName, githubtest.CheckRun{Name: "prodready", HeadSHA: sha, Annotations: held})
+	got, err := e.gh.CheckRunAnnotations(ctx(t), repo, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 150 || got[149].Title != "t149" || got[3].StartColumn != 2 || got[3].EndColumn != 9 || got[0].Level != "warning" {
+		t.Fatalf("%d annotations, last %+v", len(got), got[len(got)-1])
+	}
+	if n := e.fake.CountRequests(githubtest.Route("GET /repos/{o}/{r}/check-runs/{id}/annotations")); n != 2 {
+		t.Errorf("%d pages requested, want 2", n)
+	}
+	if _, err := e.gh.CheckRunAnnotations(ctx(t), repo, id+1000); !errors.Is(err, analysis.ErrNotFound) {
+		t.Errorf("unknown run: %v", err)
+	}
+}

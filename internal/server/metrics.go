@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/prodready/prodready/internal/analysis"
 	"github.com/prodready/prodready/internal/queue"
 	"github.com/prodready/prodready/internal/recovery"
 	"github.com/prodready/prodready/internal/webhook"
@@ -25,6 +26,7 @@ type Metrics struct {
 	deliveries     *prometheus.CounterVec
 	analyses       *prometheus.HistogramVec
 	annotations    prometheus.Counter
+	refused        *prometheus.CounterVec
 	conclusions    *prometheus.CounterVec
 	githubRequests *prometheus.CounterVec
 	rateRemaining  prometheus.Gauge
@@ -51,6 +53,10 @@ func NewMetrics() *Metrics {
 			Name: "prodready_annotations_posted_total",
 			Help: "Check-run annotations sent to GitHub.",
 		}),
+		refused: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "prodready_annotations_refused_total",
+			Help: "Annotations missing from completed check runs because GitHub refused them for good, by reason (unprocessable: 422).",
+		}, []string{"reason"}),
 		conclusions: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "prodready_check_runs_completed_total",
 			Help: "Check runs the analysis completed, by conclusion.",
@@ -81,7 +87,7 @@ func NewMetrics() *Metrics {
 		m.recoveryFound.WithLabelValues(r)
 	}
 	m.reg.MustRegister(
-		m.deliveries, m.analyses, m.annotations, m.conclusions, m.githubRequests, m.rateRemaining,
+		m.deliveries, m.analyses, m.annotations, m.refused, m.conclusions, m.githubRequests, m.rateRemaining,
 		m.recoveryFound, m.redelivered, m.recoveryErrors,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
@@ -117,6 +123,14 @@ func (m *Metrics) AnalysisDone(conclusion string, _ time.Duration) {
 func (m *Metrics) AnnotationsPosted(n int) {
 	if n > 0 {
 		m.annotations.Add(float64(n))
+	}
+}
+
+// AnnotationsRefused counts annotations a completed run lacks because
+// GitHub refused them (the analysis Observer).
+func (m *Metrics) AnnotationsRefused(n int, reason string) {
+	if n > 0 {
+		m.refused.WithLabelValues(reason).Add(float64(n))
 	}
 }
 
@@ -184,7 +198,8 @@ func (c *jobsCollector) Collect(ch chan<- prometheus.Metric) {
 }
 
 var (
-	_ webhook.Metrics  = (*Metrics)(nil)
-	_ queue.Metrics    = (*Metrics)(nil)
-	_ recovery.Metrics = (*Metrics)(nil)
+	_ analysis.Observer = (*Metrics)(nil)
+	_ webhook.Metrics   = (*Metrics)(nil)
+	_ queue.Metrics     = (*Metrics)(nil)
+	_ recovery.Metrics  = (*Metrics)(nil)
 )
