@@ -25,6 +25,7 @@ type Metrics struct {
 	reg            *prometheus.Registry
 	deliveries     *prometheus.CounterVec
 	analyses       *prometheus.HistogramVec
+	cancelled      *prometheus.CounterVec
 	annotations    prometheus.Counter
 	refused        *prometheus.CounterVec
 	conclusions    *prometheus.CounterVec
@@ -49,6 +50,10 @@ func NewMetrics() *Metrics {
 			Help:    "Duration of analysis attempts by outcome (success, snoozed, retry, failed, cancelled, shutdown).",
 			Buckets: []float64{0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300},
 		}, []string{"outcome"}),
+		cancelled: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "prodready_analyses_cancelled_total",
+			Help: "Analyses cancelled without further retries, by reason (not_found, rate_limited, forbidden, unauthorized, unprocessable, bad_request, gone, refused).",
+		}, []string{"reason"}),
 		annotations: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "prodready_annotations_posted_total",
 			Help: "Check-run annotations sent to GitHub.",
@@ -87,7 +92,7 @@ func NewMetrics() *Metrics {
 		m.recoveryFound.WithLabelValues(r)
 	}
 	m.reg.MustRegister(
-		m.deliveries, m.analyses, m.annotations, m.refused, m.conclusions, m.githubRequests, m.rateRemaining,
+		m.deliveries, m.analyses, m.cancelled, m.annotations, m.refused, m.conclusions, m.githubRequests, m.rateRemaining,
 		m.recoveryFound, m.redelivered, m.recoveryErrors,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
@@ -111,6 +116,11 @@ func (m *Metrics) ObserveDelivery(event, outcome string) {
 // ObserveAnalysis implements queue.Metrics.
 func (m *Metrics) ObserveAnalysis(outcome string, took time.Duration) {
 	m.analyses.WithLabelValues(outcome).Observe(took.Seconds())
+}
+
+// ObserveCancel implements queue.Metrics.
+func (m *Metrics) ObserveCancel(reason string) {
+	m.cancelled.WithLabelValues(reason).Inc()
 }
 
 // AnalysisDone counts completed check runs by conclusion (the analysis
