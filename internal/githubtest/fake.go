@@ -100,6 +100,9 @@ type Request struct {
 	// answering it (or dropped the connection), by the fake's clock, so
 	// that tests can check the waits between requests GitHub asked for.
 	At, AnsweredAt time.Time
+	// Header holds the answer's headers (Retry-After, x-ratelimit-*);
+	// nil when no answer was sent.
+	Header http.Header
 }
 
 // New starts a fake GitHub for t with default options; it is closed when
@@ -297,7 +300,7 @@ func (s *Server) front(next http.Handler) http.Handler {
 			s.log(entry)
 			return
 		}
-		if f, ok := s.nextFault(r); ok {
+		if f, ok := s.nextFault(r); ok && !f.pass {
 			entry.Fault = f.String()
 			switch {
 			case f.expireToken:
@@ -312,6 +315,7 @@ func (s *Server) front(next http.Handler) http.Handler {
 					if status >= 0 { // -1: a reset, logged before the connection closed
 						entry.Status = status
 						entry.AnsweredAt = s.now()
+						entry.Header = rec.header
 						s.log(entry)
 					}
 					return
@@ -320,6 +324,7 @@ func (s *Server) front(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(rec, r)
 		entry.Status = rec.status
+		entry.Header = rec.header
 		entry.AnsweredAt = s.now()
 		if info.installation != 0 {
 			entry.Installation = info.installation
@@ -354,7 +359,7 @@ func (s *Server) installationOf(r *http.Request) int64 {
 func (s *Server) loseAnswer(w http.ResponseWriter, r *http.Request, next http.Handler, entry Request) {
 	buf := httptest.NewRecorder()
 	next.ServeHTTP(buf, r)
-	entry.Status = buf.Code
+	entry.Status = buf.Code // what GitHub did; the client saw no answer
 	if info := infoOf(r); info.installation != 0 {
 		entry.Installation = info.installation
 	}
@@ -379,11 +384,13 @@ func (s *Server) log(e Request) {
 type statusRecorder struct {
 	http.ResponseWriter
 	status int
+	header http.Header // as sent, for the log
 }
 
 func (w *statusRecorder) WriteHeader(code int) {
 	if w.status == 0 {
 		w.status = code
+		w.header = w.ResponseWriter.Header().Clone()
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
@@ -391,6 +398,7 @@ func (w *statusRecorder) WriteHeader(code int) {
 func (w *statusRecorder) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
+		w.header = w.ResponseWriter.Header().Clone()
 	}
 	return w.ResponseWriter.Write(b)
 }

@@ -283,13 +283,19 @@ func TestRequestLogTimesAndInstallation(t *testing.T) {
 	s, _ := newCollecting(t)
 	s.AddPull("o/r", PullRequest{Number: 1})
 	tok := "token " + s.IssueToken(5)
-	s.Inject(Route("GET /repos/{owner}/{repo}/pulls/{pull_number}"), TooManyRequests(time.Second))
+	s.Inject(Route("GET /repos/{owner}/{repo}/pulls/{pull_number}"), Pass(), TooManyRequests(time.Second))
 	before := time.Now()
 	do(t, s, "GET", "/repos/o/r/pulls/1", tok, nil)
 	do(t, s, "GET", "/repos/o/r/pulls/1", tok, nil)
 	reqs := s.Requests()
 	if len(reqs) != 2 {
 		t.Fatalf("%d requests", len(reqs))
+	}
+	if reqs[0].Status != 200 || reqs[0].Fault != "" || reqs[0].Header.Get("X-Ratelimit-Remaining") == "" {
+		t.Errorf("a Pass answered %d, fault %q, headers %v", reqs[0].Status, reqs[0].Fault, reqs[0].Header)
+	}
+	if reqs[1].Status != 429 || reqs[1].Header.Get("Retry-After") != "1" {
+		t.Errorf("the fault after the Pass answered %d, headers %v", reqs[1].Status, reqs[1].Header)
 	}
 	for i, r := range reqs {
 		// A faulty answer is attributed too: waits are checked per installation.

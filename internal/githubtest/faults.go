@@ -36,6 +36,8 @@ type Fault struct {
 	// resetIn puts x-ratelimit-reset that long after the answer
 	// (PrimaryLimitIn).
 	resetIn time.Duration
+	// pass answers normally (Pass).
+	pass bool
 	// name labels the fault in the request log.
 	name string
 }
@@ -147,6 +149,11 @@ func Delay(d time.Duration) Fault { return Fault{Delay: d} }
 
 // ConnReset drops the connection without an answer.
 func ConnReset() Fault { return Fault{Reset: true} }
+
+// Pass answers normally. It holds a place in a script, so that a fault
+// meant for a later request of the same route waits for it; the log shows
+// no fault for it.
+func Pass() Fault { return Fault{pass: true, name: "pass"} }
 
 // Times repeats f n times, for bursts.
 func Times(n int, f Fault) []Fault {
