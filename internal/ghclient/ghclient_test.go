@@ -925,7 +925,9 @@ func TestTruncate(t *testing.T) {
 // TestStalledGetIsRetriedAfterTheAttemptTimeout: a GitHub answer that
 // never begins costs one attempt, not the whole job.
 func TestStalledGetIsRetriedAfterTheAttemptTimeout(t *testing.T) {
-	const bound = 100 * time.Millisecond
+	// Well above what a normal answer takes on a loaded machine, so that
+	// only the stalled one times out.
+	const bound = 300 * time.Millisecond
 	e := newEnv(t, func(c *Config) { c.AttemptTimeout = bound })
 	e.fake.AddPull(repoName, samplePull())
 	e.fake.Inject(pullRoute, githubtest.Delay(10*time.Second))
@@ -948,7 +950,7 @@ func TestStalledGetIsRetriedAfterTheAttemptTimeout(t *testing.T) {
 }
 
 func TestStalledGetsExhaustedAreTransient(t *testing.T) {
-	e := newEnv(t, func(c *Config) { c.AttemptTimeout = 50 * time.Millisecond })
+	e := newEnv(t, func(c *Config) { c.AttemptTimeout = 300 * time.Millisecond })
 	e.fake.AddPull(repoName, samplePull())
 	e.fake.Inject(pullRoute, githubtest.Times(3, githubtest.Delay(10*time.Second))...)
 	_, err := e.gh.PullRequest(ctx(t), repo, 7)
@@ -964,7 +966,7 @@ func TestStalledGetsExhaustedAreTransient(t *testing.T) {
 // TestStalledWriteIsNotRetried: a write that timed out may still have been
 // applied, so it is left to the job's idempotent retry.
 func TestStalledWriteIsNotRetried(t *testing.T) {
-	e := newEnv(t, func(c *Config) { c.AttemptTimeout = 50 * time.Millisecond })
+	e := newEnv(t, func(c *Config) { c.AttemptTimeout = 300 * time.Millisecond })
 	sha := githubtest.FakeSHA("head")
 	e.fake.AddPull(repoName, githubtest.PullRequest{Number: 1, HeadSHA: sha})
 	e.fake.Inject(createRoute, githubtest.Delay(10*time.Second))
@@ -986,7 +988,8 @@ func TestStalledWriteIsNotRetried(t *testing.T) {
 // TestAttemptTimeoutLeavesTheBodyReadable: the bound is on the headers; a
 // diff that streams for longer than it is still read whole.
 func TestAttemptTimeoutLeavesTheBodyReadable(t *testing.T) {
-	e := newEnv(t, func(c *Config) { c.AttemptTimeout = 50 * time.Millisecond })
+	const bound = 200 * time.Millisecond
+	e := newEnv(t, func(c *Config) { c.AttemptTimeout = bound })
 	pr := samplePull()
 	// Far more than the connection buffers hold: most of it is still on
 	// the wire when the bound passes.
@@ -997,7 +1000,7 @@ func TestAttemptTimeoutLeavesTheBodyReadable(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer body.Close()
-	time.Sleep(100 * time.Millisecond) // past the bound, before reading
+	time.Sleep(2 * bound) // past the bound, before reading
 	got, err := io.ReadAll(body)
 	if err != nil || string(got) != pr.Diff {
 		t.Fatalf("diff read after the bound: %d of %d bytes, %v", len(got), len(pr.Diff), err)
