@@ -216,7 +216,6 @@ const requestInfoKey ctxKey = iota
 
 // requestInfo travels with a request through the fake's handlers.
 type requestInfo struct {
-	at   time.Time // arrival
 	body []byte
 	// installation is set by the handlers that learn it (token checks,
 	// token issuing).
@@ -274,7 +273,7 @@ func (s *Server) front(next http.Handler) http.Handler {
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		info := &requestInfo{at: at, body: body}
+		info := &requestInfo{body: body}
 		r = r.WithContext(context.WithValue(r.Context(), requestInfoKey, info))
 		routed, verr := s.validate.validate(r.Context(), r, body)
 		if verr != nil {

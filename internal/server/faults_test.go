@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
@@ -244,7 +245,7 @@ func TestGitHubFaultScript(t *testing.T) {
 		var steps []string
 		for _, q := range reqs {
 			if q.Method == http.MethodPatch && !q.At.Before(r.start) && !q.At.After(r.end) {
-				steps = append(steps, cmpOr(q.Fault, strconv.Itoa(q.Status)))
+				steps = append(steps, cmp.Or(q.Fault, strconv.Itoa(q.Status)))
 			}
 		}
 		if len(steps) > 0 {
@@ -336,7 +337,7 @@ func checkBudget(t *testing.T, reqs []githubtest.Request, runs []attemptRun) {
 		if len(call) > 1 {
 			var steps []string
 			for _, r := range call {
-				steps = append(steps, cmpOr(r.Fault, strconv.Itoa(r.Status)))
+				steps = append(steps, cmp.Or(r.Fault, strconv.Itoa(r.Status)))
 			}
 			t.Logf("%s: %s", what, strings.Join(steps, " → "))
 		}
@@ -347,13 +348,6 @@ func checkBudget(t *testing.T, reqs []githubtest.Request, runs []attemptRun) {
 			t.Errorf("%s %s at %s outside every analysis attempt", r.Method, r.Path, r.At.Format(time.StampMicro))
 		}
 	}
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 type wait struct {
