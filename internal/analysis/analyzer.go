@@ -21,6 +21,10 @@ import (
 type Observer interface {
 	AnalysisDone(conclusion string, elapsed time.Duration)
 	AnnotationsPosted(n int)
+	// AnnotationsRefused counts, once per completed run, the annotations
+	// the run lacks because GitHub refused them for good; reason is a
+	// RefusedError's Reason.
+	AnnotationsRefused(n int, reason string)
 }
 
 // Options configure an Analyzer.
@@ -81,6 +85,17 @@ func sleep(ctx context.Context, d time.Duration) error {
 
 // annotationBatch is GitHub's cap on annotations per request.
 const annotationBatch = 50
+
+// maxRefusalProbes bounds the extra writes one attempt spends finding the
+// annotations GitHub refuses (422) inside a refused batch. GitHub refuses a
+// whole request for one bad annotation and does not say which, so the batch
+// is halved until the refused ones are alone: two writes per halving, six
+// halvings (⌈log₂ 50⌉) to isolate one annotation in a full batch. Beyond
+// the budget a refused part is skipped whole. Writes are GitHub's scarcest
+// allowance (80 content-creating requests a minute, a second apart), which
+// is why the budget is not larger, and why annotations are not retried one
+// by one (50 writes).
+const maxRefusalProbes = 12
 
 // Analyze reviews job's pull request at its head SHA and publishes the
 // result. It is idempotent: a retried or duplicated job finds the check
@@ -161,25 +176,27 @@ func (a *Analyzer) Analyze(ctx context.Context, job Job) error {
 	}
 	title := runTitle(res)
 
-	// A retried job resumes after the batches GitHub already holds.
-	posted := min(run.AnnotationsCount, len(annotations))
-	for posted < len(annotations) {
-		end := min(posted+annotationBatch, len(annotations))
-		if err := a.opts.Sleep(ctx, a.opts.WriteGap); err != nil {
+	// GitHub appends annotations, so a retried job must post only those it
+	// does not hold yet: the write whose answer was lost may have landed,
+	// and refused ones leave gaps, so a count of held annotations cannot
+	// say which are missing. Listing them costs a read per 100.
+	todo := annotations
+	if run.AnnotationsCount > 0 {
+		held, err := gh.CheckRunAnnotations(ctx, job.Repo, run.ID)
+		if err != nil {
+			return fmt.Errorf("list annotations of check run %d: %w", run.ID, err)
+		}
+		todo = missing(annotations, held)
+		log.Info("resuming check run", "annotations_held", len(held), "annotations_to_post", len(todo))
+	}
+	p := &poster{a: a, gh: gh, job: job, run: run, title: title, log: log, done: len(annotations) - len(todo), total: len(annotations)}
+	for start := 0; start < len(todo); start += annotationBatch {
+		if err := p.post(ctx, todo[start:min(start+annotationBatch, len(todo))]); err != nil {
 			return err
 		}
-		summaryIn.Elapsed = a.opts.Now().Sub(start)
-		if _, err := gh.UpdateCheckRun(ctx, job.Repo, run.ID, CheckRunUpdate{
-			Status: "in_progress",
-			Output: &CheckRunOutput{Title: title, Summary: fmt.Sprintf("Posting annotations: %d of %d.", end, len(annotations)), Annotations: annotations[posted:end]},
-		}); err != nil {
-			return fmt.Errorf("post annotations %d-%d on check run %d: %w", posted+1, end, run.ID, err)
-		}
-		if a.opts.Observer != nil {
-			a.opts.Observer.AnnotationsPosted(end - posted)
-		}
-		posted = end
 	}
+	summaryIn.Refused, summaryIn.RefusedMessage = p.refused, p.message
+	refused := refusal{n: p.refused, reason: p.reason}
 
 	// The PR may have moved on while we worked: say so rather than
 	// publishing a verdict on a head nobody will merge.
@@ -189,17 +206,23 @@ func (a *Analyzer) Analyze(ctx context.Context, job Job) error {
 			summaryIn.Conclusion = conclusion
 			why = why + "\n\nThe findings below were computed for this commit before it was superseded.\n\n"
 			summaryIn.Elapsed = a.opts.Now().Sub(start)
-			return a.complete(ctx, gh, job, run, conclusion, title, why+report.CheckRunSummary(summaryIn), start, log)
+			return a.complete(ctx, gh, job, run, conclusion, title, why+report.CheckRunSummary(summaryIn), refused, start, log)
 		}
 	}
 	if err := a.opts.Sleep(ctx, a.opts.WriteGap); err != nil {
 		return err
 	}
 	summaryIn.Elapsed = a.opts.Now().Sub(start)
-	return a.complete(ctx, gh, job, run, conclusion, title, report.CheckRunSummary(summaryIn), start, log)
+	return a.complete(ctx, gh, job, run, conclusion, title, report.CheckRunSummary(summaryIn), refused, start, log)
 }
 
-func (a *Analyzer) complete(ctx context.Context, gh GitHub, job Job, run *CheckRun, conclusion, title, summary string, start time.Time, log *slog.Logger) error {
+// refusal is what GitHub refused of one run's annotations.
+type refusal struct {
+	n      int
+	reason string
+}
+
+func (a *Analyzer) complete(ctx context.Context, gh GitHub, job Job, run *CheckRun, conclusion, title, summary string, refused refusal, start time.Time, log *slog.Logger) error {
 	if _, err := gh.UpdateCheckRun(ctx, job.Repo, run.ID, CheckRunUpdate{
 		Status: "completed", Conclusion: conclusion, CompletedAt: a.opts.Now(),
 		Output: &CheckRunOutput{Title: title, Summary: summary},
@@ -209,9 +232,108 @@ func (a *Analyzer) complete(ctx context.Context, gh GitHub, job Job, run *CheckR
 	elapsed := a.opts.Now().Sub(start)
 	if a.opts.Observer != nil {
 		a.opts.Observer.AnalysisDone(conclusion, elapsed)
+		if refused.n > 0 {
+			a.opts.Observer.AnnotationsRefused(refused.n, refused.reason)
+		}
 	}
-	log.Info("analysis completed", "conclusion", conclusion, "elapsed_ms", elapsed.Milliseconds())
+	attrs := []any{"conclusion", conclusion, "elapsed_ms", elapsed.Milliseconds()}
+	if refused.n > 0 {
+		attrs = append(attrs, "annotations_refused", refused.n, "refusal_reason", refused.reason)
+	}
+	log.Info("analysis completed", attrs...)
 	return nil
+}
+
+// poster writes one attempt's annotations, a batch at a time, and copes
+// with GitHub refusing some of them for good.
+type poster struct {
+	a     *Analyzer
+	gh    GitHub
+	job   Job
+	run   *CheckRun
+	title string
+	log   *slog.Logger
+	// done counts annotations dealt with (held, posted or refused), of total.
+	done, total int
+	probes      int // extra writes spent isolating refused annotations
+	refused     int
+	reason      string // the first refusal's RefusedError.Reason
+	message     string // GitHub's explanation of the first refusal
+}
+
+// post sends batch. When GitHub refuses it with 422, which it does for the
+// whole request when one annotation is invalid, the batch is halved and
+// each half sent, within maxRefusalProbes, so that only the refused
+// annotations are left out; they are counted, logged and skipped rather
+// than retried, since GitHub would refuse them every time.
+func (p *poster) post(ctx context.Context, batch []Annotation) error {
+	if err := p.a.opts.Sleep(ctx, p.a.opts.WriteGap); err != nil {
+		return err
+	}
+	_, err := p.gh.UpdateCheckRun(ctx, p.job.Repo, p.run.ID, CheckRunUpdate{
+		Status: "in_progress",
+		Output: &CheckRunOutput{Title: p.title, Summary: fmt.Sprintf("Posting annotations: %d of %d.", p.done+len(batch), p.total), Annotations: batch},
+	})
+	if err == nil {
+		p.done += len(batch)
+		if p.a.opts.Observer != nil {
+			p.a.opts.Observer.AnnotationsPosted(len(batch))
+		}
+		return nil
+	}
+	var refused *RefusedError
+	if !errors.As(err, &refused) || refused.Reason() != "unprocessable" {
+		return fmt.Errorf("post %d annotations (%d of %d done) on check run %d: %w", len(batch), p.done, p.total, p.run.ID, err)
+	}
+	if len(batch) > 1 && p.probes+2 <= maxRefusalProbes {
+		p.probes += 2
+		half := (len(batch) + 1) / 2
+		if err := p.post(ctx, batch[:half]); err != nil {
+			return err
+		}
+		return p.post(ctx, batch[half:])
+	}
+	p.done += len(batch)
+	p.refused += len(batch)
+	if p.reason == "" {
+		p.reason, p.message = refused.Reason(), refused.Message
+	}
+	p.log.Warn("GitHub refused annotations; they are left out of the run",
+		"count", len(batch), "first_path", batch[0].Path, "first_line", batch[0].StartLine,
+		"isolated", len(batch) == 1, "reason", refused.Reason(), "github_message", refused.Message)
+	return nil
+}
+
+// annotationKey identifies an annotation as GitHub lists it back, by the
+// fields it stores as sent. The message is left out on purpose: should
+// GitHub normalise it, a held annotation would look missing and be posted
+// twice. Findings alike in every other field are counted, not told apart.
+func annotationKey(a Annotation) string {
+	end := max(a.EndLine, a.StartLine)
+	col := 0
+	if end == a.StartLine {
+		col = max(a.StartColumn, 0)
+	}
+	return fmt.Sprintf("%s\x00%d\x00%d\x00%d\x00%s\x00%s", a.Path, a.StartLine, end, col, a.Level, a.Title)
+}
+
+// missing returns the annotations of want that held lacks, counting
+// duplicates, in want's order.
+func missing(want, held []Annotation) []Annotation {
+	have := make(map[string]int, len(held))
+	for _, h := range held {
+		have[annotationKey(h)]++
+	}
+	var out []Annotation
+	for _, w := range want {
+		k := annotationKey(w)
+		if have[k] > 0 {
+			have[k]--
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
 }
 
 func superseded(pr *PullRequest, job Job) (bool, string) {

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -345,5 +346,212 @@ func TestHostileDiffShapes(t *testing.T) {
 				t.Errorf("summary (%d characters) lacks %q:\n%.400s", len(runs[0].summary), c.summary, runs[0].summary)
 			}
 		})
+	}
+}
+
+type observed struct {
+	mu      sync.Mutex
+	posted  int
+	refused map[string]int
+	done    []string
+}
+
+func (o *observed) AnalysisDone(conclusion string, _ time.Duration) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.done = append(o.done, conclusion)
+}
+
+func (o *observed) AnnotationsPosted(n int) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.posted += n
+}
+
+func (o *observed) AnnotationsRefused(n int, reason string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.refused == nil {
+		o.refused = map[string]int{}
+	}
+	o.refused[reason] += n
+}
+
+func observedAnalyzer(t *testing.T, gh *fakeGitHub) (*Analyzer, *observed) {
+	t.Helper()
+	obs := &observed{}
+	a, err := New(Options{Factory: gh, Workers: 2, Observer: obs, Sleep: func(context.Context, time.Duration) error { return nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, obs
+}
+
+// keyLine is the diff line of keysDiff's i-th key (1-based lines).
+func keyLine(i int) int { return i + 1 }
+
+func countWrites(gh *fakeGitHub) int {
+	gh.mu.Lock()
+	defer gh.mu.Unlock()
+	n := 0
+	for _, c := range gh.calls {
+		if c == "UpdateCheckRun" || c == "CreateCheckRun" {
+			n++
+		}
+	}
+	return n
+}
+
+// TestRefusedAnnotationIsIsolatedAndSkipped: GitHub refuses a whole batch
+// for one invalid annotation; the analysis finds that one by halving the
+// batch, leaves it out, says so and completes the run.
+func TestRefusedAnnotationIsIsolatedAndSkipped(t *testing.T) {
+	diff := keysDiff(120)
+	gh := newFake(diff)
+	bad := keyLine(30)
+	gh.refuse = func(a Annotation) bool { return a.Path == "deploy/keys.py" && a.StartLine == bad }
+	a, obs := observedAnalyzer(t, gh)
+	if err := a.Analyze(context.Background(), job); err != nil {
+		t.Fatal(err)
+	}
+	r := gh.runsFor("head1")[0]
+	want := engineFindings(t, diff)
+	if r.Status != "completed" || r.Conclusion != "failure" || len(r.annotations) != len(want)-1 {
+		t.Fatalf("status %s conclusion %s, %d annotations; want completed failure with %d", r.Status, r.Conclusion, len(r.annotations), len(want)-1)
+	}
+	for _, an := range r.annotations {
+		if an.StartLine == bad && an.Path == "deploy/keys.py" {
+			t.Fatal("the refused annotation is in the run")
+		}
+	}
+	if !strings.Contains(r.summary, "**1 annotation refused by GitHub**") || !strings.Contains(r.summary, "Invalid annotation") {
+		t.Errorf("summary does not say what GitHub refused:\n%s", r.summary)
+	}
+	// create + 3 batches + completion, plus at most the probe budget.
+	if w := countWrites(gh); w > 5+maxRefusalProbes {
+		t.Errorf("%d writes, budget %d", w, 5+maxRefusalProbes)
+	}
+	if obs.refused["unprocessable"] != 1 || obs.posted != len(want)-1 || len(obs.done) != 1 {
+		t.Errorf("observed %d posted, refused %v, done %v", obs.posted, obs.refused, obs.done)
+	}
+	t.Logf("%d writes to isolate one refused annotation among %d", countWrites(gh), len(want))
+}
+
+// TestRefusalProbesAreBounded: many refused annotations do not turn into
+// many writes; what the budget cannot isolate is skipped whole and counted.
+func TestRefusalProbesAreBounded(t *testing.T) {
+	diff := keysDiff(120)
+	gh := newFake(diff)
+	gh.refuse = func(a Annotation) bool { return a.Path == "deploy/keys.py" && a.StartLine%3 == 0 }
+	a, obs := observedAnalyzer(t, gh)
+	if err := a.Analyze(context.Background(), job); err != nil {
+		t.Fatal(err)
+	}
+	r := gh.runsFor("head1")[0]
+	want := len(engineFindings(t, diff))
+	refused := obs.refused["unprocessable"]
+	if r.Status != "completed" || refused == 0 || len(r.annotations)+refused != want {
+		t.Fatalf("%s: %d annotations + %d refused, want %d in all", r.Status, len(r.annotations), refused, want)
+	}
+	for _, an := range r.annotations {
+		if gh.refuse(an) {
+			t.Fatalf("a refused annotation landed: %+v", an)
+		}
+	}
+	if !strings.Contains(r.summary, fmt.Sprintf("**%d annotations refused by GitHub**", refused)) {
+		t.Errorf("summary:\n%s", r.summary)
+	}
+	if w := countWrites(gh); w > 5+maxRefusalProbes {
+		t.Errorf("%d writes, budget %d", w, 5+maxRefusalProbes)
+	}
+}
+
+// TestOneOffUnprocessableIsNotARefusal: a 422 that does not repeat leaves
+// nothing out.
+func TestOneOffUnprocessableIsNotARefusal(t *testing.T) {
+	diff := keysDiff(60)
+	gh := newFake(diff)
+	gh.fail("UpdateCheckRun", &RefusedError{Status: 422, Message: "Validation Failed", Err: errors.New("422")})
+	a, obs := observedAnalyzer(t, gh)
+	if err := a.Analyze(context.Background(), job); err != nil {
+		t.Fatal(err)
+	}
+	r := gh.runsFor("head1")[0]
+	if len(r.annotations) != len(engineFindings(t, diff)) || strings.Contains(r.summary, "refused") || len(obs.refused) != 0 {
+		t.Fatalf("%d annotations, refused %v, summary:\n%s", len(r.annotations), obs.refused, r.summary)
+	}
+}
+
+// TestResumeAfterALostAnswerPostsNothingTwice: GitHub applied a batch but
+// the answer was lost; the retried job lists what GitHub holds and posts
+// only the rest.
+func TestResumeAfterALostAnswerPostsNothingTwice(t *testing.T) {
+	diff := keysDiff(130)
+	gh := newFake(diff)
+	gh.lose = 2 // the first two batches land, their answers do not
+	a := newAnalyzer(t, gh)
+	if err := a.Analyze(context.Background(), job); err == nil {
+		t.Fatal("a lost answer did not fail the attempt")
+	}
+	if err := a.Analyze(context.Background(), job); err == nil {
+		t.Fatal("the second lost answer did not fail the attempt")
+	}
+	if err := a.Analyze(context.Background(), job); err != nil {
+		t.Fatal(err)
+	}
+	r := gh.runsFor("head1")[0]
+	assertNoDuplicates(t, r.annotations)
+	if want := len(engineFindings(t, diff)); len(r.annotations) != want || r.Status != "completed" {
+		t.Fatalf("%d annotations (%s), want %d", len(r.annotations), r.Status, want)
+	}
+	lists := 0
+	for _, c := range gh.calls {
+		if c == "CheckRunAnnotations" {
+			lists++
+		}
+	}
+	if lists != 2 { // once per resumed attempt
+		t.Errorf("held annotations listed %d times, want 2", lists)
+	}
+}
+
+// TestResumeAcrossARefusedGap: refused annotations leave a gap, so GitHub's
+// count no longer says which annotations are held; the retry still posts
+// each missing one once.
+func TestResumeAcrossARefusedGap(t *testing.T) {
+	diff := keysDiff(130)
+	gh := newFake(diff)
+	bad := keyLine(7)
+	gh.refuse = func(a Annotation) bool { return a.Path == "deploy/keys.py" && a.StartLine == bad }
+	a, obs := observedAnalyzer(t, gh)
+	// Batch 1 is refused, isolated and the rest of it posted; the write
+	// after that fails and the attempt with it.
+	gh.fail("UpdateCheckRun", append(make([]error, 1+maxRefusalProbes), errors.New("502 bad gateway"))...)
+	if err := a.Analyze(context.Background(), job); err == nil {
+		t.Fatal("the failed write did not fail the attempt")
+	}
+	if n := len(gh.runsFor("head1")[0].annotations); n != annotationBatch-1 {
+		t.Fatalf("after the first attempt GitHub holds %d annotations, want the %d of batch 1 it accepted", n, annotationBatch-1)
+	}
+	if err := a.Analyze(context.Background(), job); err != nil {
+		t.Fatal(err)
+	}
+	r := gh.runsFor("head1")[0]
+	assertNoDuplicates(t, r.annotations)
+	want := len(engineFindings(t, diff))
+	if len(r.annotations) != want-1 || !strings.Contains(r.summary, "**1 annotation refused by GitHub**") || obs.refused["unprocessable"] != 1 {
+		t.Fatalf("%d annotations, want %d; refused %v; summary:\n%s", len(r.annotations), want-1, obs.refused, r.summary)
+	}
+}
+
+func assertNoDuplicates(t *testing.T, as []Annotation) {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, an := range as {
+		k := fmt.Sprintf("%s:%d:%d %s", an.Path, an.StartLine, an.StartColumn, an.Title)
+		if seen[k] {
+			t.Fatalf("annotation %s posted twice", k)
+		}
+		seen[k] = true
 	}
 }

@@ -24,6 +24,13 @@ type fakeGitHub struct {
 	// failures: call name -> errors returned by the next calls, in order.
 	failures map[string][]error
 	calls    []string
+	// refuse makes UpdateCheckRun answer 422, as GitHub's validation does,
+	// to any write carrying an annotation it matches; the write changes
+	// nothing.
+	refuse func(Annotation) bool
+	// lose makes the next n annotation writes apply but fail, as a write
+	// whose answer was lost does.
+	lose int
 }
 
 type fakeRun struct {
@@ -165,6 +172,13 @@ func (f *fakeGitHub) UpdateCheckRun(_ context.Context, _ Repo, id int64, u Check
 		if u.Output != nil && len(u.Output.Annotations) > annotationBatch {
 			return nil, fmt.Errorf("422: %d annotations in one request", len(u.Output.Annotations))
 		}
+		if u.Output != nil && f.refuse != nil {
+			for _, a := range u.Output.Annotations {
+				if f.refuse(a) {
+					return nil, &RefusedError{Status: 422, Message: "Invalid annotation", Err: fmt.Errorf("update check run %d: 422 Invalid annotation", id)}
+				}
+			}
+		}
 		r.writes++
 		if u.Status != "" {
 			r.Status = u.Status
@@ -175,6 +189,10 @@ func (f *fakeGitHub) UpdateCheckRun(_ context.Context, _ Repo, id int64, u Check
 		if u.Output != nil {
 			r.title, r.summary = u.Output.Title, u.Output.Summary
 			r.annotations = append(r.annotations, u.Output.Annotations...)
+		}
+		if f.lose > 0 && u.Output != nil && len(u.Output.Annotations) > 0 {
+			f.lose--
+			return nil, fmt.Errorf("update check run %d: connection reset after the write", id)
 		}
 		out := r.CheckRun
 		return &out, nil
@@ -192,4 +210,18 @@ func (f *fakeGitHub) runsFor(sha string) []*fakeRun {
 		}
 	}
 	return out
+}
+
+func (f *fakeGitHub) CheckRunAnnotations(_ context.Context, _ Repo, id int64) ([]Annotation, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.take("CheckRunAnnotations"); err != nil {
+		return nil, err
+	}
+	for _, r := range f.runs {
+		if r.ID == id {
+			return append([]Annotation(nil), r.annotations...), nil
+		}
+	}
+	return nil, fmt.Errorf("list annotations of check run %d: %w", id, ErrNotFound)
 }

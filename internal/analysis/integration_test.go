@@ -231,3 +231,89 @@ func TestRequestCountOfOnePR(t *testing.T) {
 	}
 	t.Logf("requests for one PR: %v", counts)
 }
+
+// TestRefusedAnnotationAgainstGitHub: GitHub's validation refuses one
+// annotation every time it is sent; the run completes without it and says
+// so, and no other annotation is lost or doubled.
+func TestRefusedAnnotationAgainstGitHub(t *testing.T) {
+	e := newEnv(t)
+	diff := keysDiff(120)
+	job := e.addPR(diff)
+	const bad = 40
+	e.gh.RefuseAnnotations(func(a githubtest.Annotation) bool { return a.Path == "deploy/keys.py" && a.StartLine == bad }, "Invalid request: annotation is outside the file")
+	if err := e.analyzer.Analyze(context.Background(), job); err != nil {
+		t.Fatal(err)
+	}
+	runs := e.gh.CheckRuns(repoName, job.HeadSHA)
+	if len(runs) != 1 || runs[0].Status != "completed" {
+		t.Fatalf("runs %+v", runs)
+	}
+	var want []string
+	for _, k := range checkKeys(t, diff) {
+		if !strings.HasPrefix(k, fmt.Sprintf("deploy/keys.py:%d ", bad)) {
+			want = append(want, k)
+		}
+	}
+	if got := annotationKeys(runs[0].Annotations); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("%d annotations, want %d: all but the refused one", len(got), len(want))
+	}
+	if !strings.Contains(runs[0].Summary, "**1 annotation refused by GitHub**") || !strings.Contains(runs[0].Summary, "outside the file") {
+		t.Errorf("summary:\n%s", runs[0].Summary)
+	}
+}
+
+// TestLostAnswerThenResume: GitHub applies a batch whose answer is lost;
+// the retried job reads what GitHub holds and posts each annotation once.
+func TestLostAnswerThenResume(t *testing.T) {
+	e := newEnv(t)
+	diff := keysDiff(120)
+	job := e.addPR(diff)
+	e.gh.Inject(githubtest.Route("PATCH /repos/{o}/{r}/check-runs/{id}"), githubtest.Fault{}, githubtest.LostAnswer())
+	if err := e.analyzer.Analyze(context.Background(), job); err == nil {
+		t.Fatal("the lost answer did not fail the attempt")
+	}
+	if n := len(e.gh.CheckRuns(repoName, job.HeadSHA)[0].Annotations); n != 100 {
+		t.Fatalf("GitHub holds %d annotations after the lost answer, want 100", n)
+	}
+	if err := e.analyzer.Analyze(context.Background(), job); err != nil {
+		t.Fatal(err)
+	}
+	r := e.gh.CheckRuns(repoName, job.HeadSHA)[0]
+	if got, want := annotationKeys(r.Annotations), checkKeys(t, diff); strings.Join(got, "\n") != strings.Join(want, "\n") || r.Status != "completed" {
+		t.Fatalf("%d annotations (%s), want %d each once", len(got), r.Status, len(want))
+	}
+	if n := e.gh.CountRequests(githubtest.Route("GET /repos/{o}/{r}/check-runs/{id}/annotations")); n != 1 {
+		t.Errorf("held annotations listed %d times, want once (one page)", n)
+	}
+}
+
+// TestPullRequestFromAFork: the head lives in a fork; the run is created
+// on the base repository, where the pull request and its checks live, for
+// the head SHA, and the configuration comes from the base branch.
+func TestPullRequestFromAFork(t *testing.T) {
+	e := newEnv(t)
+	diff := keysDiff(3)
+	head := githubtest.FakeSHA("fork head")
+	e.gh.AddPull(repoName, githubtest.PullRequest{Number: 31, HeadSHA: head, HeadRepo: "mallory/shop", HeadRef: "main", Author: "mallory", Diff: diff})
+	e.gh.SetFile(repoName, "main", ".github/prodready.yml", []byte("version: 1\nfail_on: never\n"))
+	e.gh.SetFile(repoName, head, ".github/prodready.yml", []byte("version: 1\nfamilies:\n  secrets:\n    enabled: false\n"))
+	job := analysis.Job{InstallationID: 7, Repo: analysis.Repo{Owner: "acme", Name: "shop"}, PR: 31, HeadSHA: head, Reason: "pull_request.opened"}
+	if err := e.analyzer.Analyze(context.Background(), job); err != nil {
+		t.Fatal(err)
+	}
+	runs := e.gh.CheckRuns(repoName, head)
+	if len(runs) != 1 || runs[0].Status != "completed" || runs[0].Conclusion != "neutral" || runs[0].HeadSHA != head {
+		t.Fatalf("runs on the base repository: %+v", runs)
+	}
+	if n := len(runs[0].Annotations); n < 3 {
+		t.Errorf("%d annotations: the fork's config must not switch the secrets family off", n)
+	}
+	if other := e.gh.CheckRuns("mallory/shop", head); len(other) != 0 {
+		t.Errorf("%d runs on the fork", len(other))
+	}
+	for _, r := range e.gh.Requests() {
+		if strings.Contains(r.Path, "mallory") {
+			t.Errorf("%s %s: the App has no business in the fork", r.Method, r.Path)
+		}
+	}
+}

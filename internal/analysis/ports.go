@@ -146,6 +146,9 @@ type GitHub interface {
 	FindCheckRun(ctx context.Context, repo Repo, sha, name string) (*CheckRun, error)
 	CreateCheckRun(ctx context.Context, repo Repo, c CheckRunCreate) (*CheckRun, error)
 	UpdateCheckRun(ctx context.Context, repo Repo, id int64, u CheckRunUpdate) (*CheckRun, error)
+	// CheckRunAnnotations lists the annotations GitHub holds for a check
+	// run, so that a retried job posts only those still missing.
+	CheckRunAnnotations(ctx context.Context, repo Repo, id int64) ([]Annotation, error)
 }
 
 // ClientFactory hands out a GitHub client authenticated as one installation.
@@ -172,6 +175,40 @@ func (e *RetryAfterError) Error() string {
 }
 
 func (e *RetryAfterError) Unwrap() error { return e.Err }
+
+// RefusedError says GitHub refused a request for good: the App lacks a
+// permission (403 "Resource not accessible by integration"), its
+// credentials are not accepted even freshly issued (401), or GitHub rejects
+// the content (422). Repeating the same request cannot succeed, so the
+// queue cancels the job instead of retrying it, and the analysis skips
+// annotations GitHub refuses rather than failing the run.
+type RefusedError struct {
+	Status int // GitHub's HTTP status
+	// Message is GitHub's own explanation, for logs and summaries.
+	Message string
+	Err     error
+}
+
+func (e *RefusedError) Error() string { return e.Err.Error() }
+
+func (e *RefusedError) Unwrap() error { return e.Err }
+
+// Reason is a short label for metrics and logs, one of a fixed set.
+func (e *RefusedError) Reason() string {
+	switch e.Status {
+	case 400:
+		return "bad_request"
+	case 401:
+		return "unauthorized"
+	case 403:
+		return "forbidden"
+	case 410:
+		return "gone"
+	case 422:
+		return "unprocessable"
+	}
+	return "refused"
+}
 
 // Runner runs analyses; the queue's worker calls it.
 type Runner interface {

@@ -30,6 +30,8 @@ const (
 	maxCommitPullPages = 3
 	maxOpenPullPages   = 5
 	maxCheckRunPages   = 5
+	// A run holds at most config.MaxAnnotationsLimit (10,000) of ours.
+	maxAnnotationPages = 101
 
 	mediaTypeDiff = "application/vnd.github.v3.diff"
 	mediaTypeJSON = "application/vnd.github+json"
@@ -322,6 +324,37 @@ func (c *Client) UpdateCheckRun(ctx context.Context, repo analysis.Repo, id int6
 		return nil, mapError(err, op)
 	}
 	return toCheckRun(run), nil
+}
+
+// CheckRunAnnotations pages through the annotations GitHub holds for a
+// check run, 100 a page.
+func (c *Client) CheckRunAnnotations(ctx context.Context, repo analysis.Repo, id int64) ([]analysis.Annotation, error) {
+	opts := &github.ListOptions{PerPage: perPage}
+	var out []analysis.Annotation
+	for page := 0; page < maxAnnotationPages; page++ {
+		anns, resp, err := c.gh.Checks.ListCheckRunAnnotations(ctx, repo.Owner, repo.Name, id, opts)
+		if err != nil {
+			return nil, mapError(err, fmt.Sprintf("list annotations of check run %d on %s (page %d)", id, repo, max(opts.Page, 1)))
+		}
+		for _, a := range anns {
+			out = append(out, analysis.Annotation{
+				Path:        a.GetPath(),
+				StartLine:   a.GetStartLine(),
+				EndLine:     a.GetEndLine(),
+				StartColumn: a.GetStartColumn(),
+				EndColumn:   a.GetEndColumn(),
+				Level:       a.GetAnnotationLevel(),
+				Title:       a.GetTitle(),
+				Message:     a.GetMessage(),
+				RawDetails:  a.GetRawDetails(),
+			})
+		}
+		if resp.NextPage == 0 {
+			return out, nil
+		}
+		opts.Page = resp.NextPage
+	}
+	return nil, fmt.Errorf("list annotations of check run %d on %s: more than %d pages", id, repo, maxAnnotationPages)
 }
 
 func optional(s string) *string {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/bradleyfalzon/ghinstallation/v2"
@@ -71,11 +72,26 @@ func mapError(err error, op string) error {
 		if wait, ok := limitWait(resp); ok {
 			return &analysis.RetryAfterError{Wait: wait, Err: wrapped}
 		}
+		if secondaryByMessage(err) {
+			return &analysis.RetryAfterError{Wait: defaultLimitWait, Err: wrapped}
+		}
 		switch {
 		case resp.StatusCode == http.StatusNotFound:
 			return fmt.Errorf("%s: %w", op, analysis.ErrNotFound)
 		case resp.StatusCode >= 500:
 			return &TransientError{Op: op, Status: resp.StatusCode, Err: err}
+		case permanent(resp.StatusCode):
+			msg := githubMessage(err)
+			if resp.StatusCode == http.StatusUnauthorized {
+				var he *ghinstallation.HTTPError
+				if errors.As(err, &he) {
+					wrapped = fmt.Errorf("%s: github refused the App's JWT when asked for an installation token (wrong App id or private key, or the key was revoked): %w", op, err)
+				} else {
+					// reauthTransport already retried with a fresh token.
+					wrapped = fmt.Errorf("%s: github refused the installation token twice, the second freshly issued (the installation may be suspended or the App's access revoked): %w", op, err)
+				}
+			}
+			return &analysis.RefusedError{Status: resp.StatusCode, Message: msg, Err: wrapped}
 		}
 		return wrapped
 	}
@@ -85,6 +101,41 @@ func mapError(err error, op string) error {
 		return &TransientError{Op: op, Err: err}
 	}
 	return wrapped
+}
+
+// permanent reports statuses that repeating the same request cannot
+// change. 404 (ErrNotFound), 406 (the diff fallback), 409 and rate limits
+// are handled apart; other 4xx stay retryable, as GitHub has used them for
+// passing conditions.
+func permanent(status int) bool {
+	switch status {
+	case http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden, http.StatusGone, http.StatusUnprocessableEntity:
+		return true
+	}
+	return false
+}
+
+// maxMessage bounds GitHub's message as quoted in logs and summaries.
+const maxMessage = 300
+
+// githubMessage is GitHub's explanation of an error answer on one line,
+// with the field errors it listed.
+func githubMessage(err error) string {
+	var er *github.ErrorResponse
+	if !errors.As(err, &er) {
+		return ""
+	}
+	msg := er.Message
+	for _, fe := range er.Errors {
+		switch {
+		case fe.Message != "":
+			msg += "; " + fe.Message
+		case fe.Field != "":
+			msg += fmt.Sprintf("; %s %s", fe.Field, fe.Code)
+		}
+	}
+	msg = strings.Join(strings.Fields(msg), " ")
+	return truncateRunes(msg, maxMessage)
 }
 
 // responseOf finds GitHub's answer inside err: go-github's ErrorResponse
@@ -128,6 +179,17 @@ func limitWait(resp *http.Response) (time.Duration, bool) {
 		return defaultLimitWait, true
 	}
 	return 0, false
+}
+
+// secondaryByMessage recognises a secondary rate limit that go-github did
+// not, because GitHub's answer lacked the documentation URL it looks for:
+// GitHub's docs promise "an error message that indicates that you exceeded
+// a secondary rate limit", with no wait given, so the documented minute
+// applies rather than a permanent refusal.
+func secondaryByMessage(err error) bool {
+	var er *github.ErrorResponse
+	return errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == http.StatusForbidden &&
+		strings.Contains(strings.ToLower(er.Message), "rate limit")
 }
 
 // untilReset waits until GitHub's reset time plus a second, because the

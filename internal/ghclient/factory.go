@@ -53,7 +53,18 @@ type Config struct {
 	// 250 ms).
 	MaxTries       int
 	RetryBaseDelay time.Duration
+	// AttemptTimeout bounds how long one attempt waits for GitHub's
+	// response headers (default DefaultAttemptTimeout; negative: no
+	// bound). A GET that times out is retried within MaxTries; a write
+	// that times out fails as transient and the job's retry repeats it
+	// idempotently.
+	AttemptTimeout time.Duration
 }
+
+// DefaultAttemptTimeout is a stalled answer's bound: GitHub ends requests
+// it takes more than 10 s to process, so 30 s without headers leaves room
+// for slow networks yet frees a worker long before the job timeout.
+const DefaultAttemptTimeout = 30 * time.Second
 
 // Factory hands out installation clients and the App-level client (App).
 // It is safe for concurrent use.
@@ -94,10 +105,13 @@ func NewFactory(cfg Config) (*Factory, error) {
 	tr := cfg.Transport
 	if tr == nil {
 		dt := http.DefaultTransport.(*http.Transport).Clone()
-		// A stalled GitHub edge must not hold a worker until the job
-		// timeout; diffs of large PRs start streaming well within this.
+		// A backstop behind AttemptTimeout, should that be switched off.
 		dt.ResponseHeaderTimeout = time.Minute
 		tr = dt
+	}
+	attemptTimeout := cfg.AttemptTimeout
+	if attemptTimeout == 0 {
+		attemptTimeout = DefaultAttemptTimeout
 	}
 	maxTries := cfg.MaxTries
 	if maxTries == 0 {
@@ -111,7 +125,10 @@ func NewFactory(cfg Config) (*Factory, error) {
 	if ua == "" {
 		ua = "prodready"
 	}
-	observed := &observeTransport{next: tr, observer: cfg.Observer, logger: logger, basePath: base.Path}
+	// Each attempt gets its own bound, below the retries and the observer
+	// (which then logs and counts a timed-out attempt as such).
+	bounded := &attemptTimeoutTransport{next: tr, timeout: attemptTimeout}
+	observed := &observeTransport{next: bounded, observer: cfg.Observer, logger: logger, basePath: base.Path}
 	return &Factory{
 		appID:     cfg.AppID,
 		key:       key,
@@ -126,8 +143,10 @@ func NewFactory(cfg Config) (*Factory, error) {
 
 // ForInstallation returns the installation's client, creating it on first
 // use. Creating one does no I/O: ghinstallation fetches the token on the
-// first request and refreshes it a minute before it expires, so the cached
-// client stays valid for the life of the process.
+// first request and refreshes it a minute before it expires, and a token
+// GitHub refuses earlier (401) is replaced once per request (see
+// reauthTransport), so the cached client stays valid for the life of the
+// process.
 func (f *Factory) ForInstallation(_ context.Context, installationID int64) (analysis.GitHub, error) {
 	return f.Client(installationID)
 }
@@ -142,19 +161,11 @@ func (f *Factory) Client(installationID int64) (*Client, error) {
 	if c, ok := f.clients[installationID]; ok {
 		return c, nil
 	}
-	root := strings.TrimSuffix(f.baseURL.String(), "/")
-	// One AppsTransport per installation: ghinstallation writes its
-	// BaseURL and Client fields on every token refresh, so sharing one
-	// across installations would race.
-	atr := ghinstallation.NewAppsTransportFromPrivateKey(f.transport, f.appID, f.key)
-	atr.BaseURL = root
-	itr := ghinstallation.NewFromAppsTransport(atr, installationID)
-	itr.BaseURL = root
-	// Without options ghinstallation posts the JSON body "null", which
-	// GitHub's description does not allow; "{}" asks for the same token.
-	itr.InstallationTokenOptions = &ghinstall.InstallationTokenOptions{}
-
-	gh := github.NewClient(&http.Client{Transport: itr})
+	logger := f.logger.With(slog.Int64("installation", installationID))
+	reauth := newReauthTransport(installationID, func() *ghinstallation.Transport {
+		return f.installationTransport(installationID)
+	}, logger)
+	gh := github.NewClient(&http.Client{Transport: reauth})
 	base, upload := *f.baseURL, *f.uploadURL
 	gh.BaseURL, gh.UploadURL = &base, &upload
 	gh.UserAgent = f.userAgent
@@ -162,10 +173,28 @@ func (f *Factory) Client(installationID int64) (*Client, error) {
 		gh:             gh,
 		appID:          f.appID,
 		installationID: installationID,
-		logger:         f.logger.With(slog.Int64("installation", installationID)),
+		logger:         logger,
 	}
 	f.clients[installationID] = c
 	return c, nil
+}
+
+// installationTransport builds a token-less installation transport; it
+// does no I/O.
+func (f *Factory) installationTransport(installationID int64) *ghinstallation.Transport {
+	root := strings.TrimSuffix(f.baseURL.String(), "/")
+	// One AppsTransport per installation transport: ghinstallation writes
+	// its BaseURL and Client fields on every token refresh, so sharing one
+	// across installations, or with the transport a 401 replaced (which may
+	// still be refreshing), would race.
+	atr := ghinstallation.NewAppsTransportFromPrivateKey(f.transport, f.appID, f.key)
+	atr.BaseURL = root
+	itr := ghinstallation.NewFromAppsTransport(atr, installationID)
+	itr.BaseURL = root
+	// Without options ghinstallation posts the JSON body "null", which
+	// GitHub's description does not allow; "{}" asks for the same token.
+	itr.InstallationTokenOptions = &ghinstall.InstallationTokenOptions{}
+	return itr
 }
 
 func parseKey(pemBytes []byte) (*rsa.PrivateKey, error) {

@@ -921,3 +921,284 @@ func TestTruncate(t *testing.T) {
 		t.Errorf("truncateRunes kept %q", got)
 	}
 }
+
+// TestStalledGetIsRetriedAfterTheAttemptTimeout: a GitHub answer that
+// never begins costs one attempt, not the whole job.
+func TestStalledGetIsRetriedAfterTheAttemptTimeout(t *testing.T) {
+	// Well above what a normal answer takes on a loaded machine, so that
+	// only the stalled one times out.
+	const bound = 300 * time.Millisecond
+	e := newEnv(t, func(c *Config) { c.AttemptTimeout = bound })
+	e.fake.AddPull(repoName, samplePull())
+	e.fake.Inject(pullRoute, githubtest.Delay(10*time.Second))
+	pr, err := e.gh.PullRequest(ctx(t), repo, 7)
+	if err != nil || pr.Number != 7 {
+		t.Fatalf("after one stalled attempt: %v", err)
+	}
+	var got []observation
+	for _, o := range e.obs.all() {
+		if o.method == "GET" {
+			got = append(got, o)
+		}
+	}
+	if len(got) != 2 || got[0].status != 0 || got[1].status != 200 {
+		t.Errorf("attempts seen by the observer: %v, want a timed-out one then 200", got)
+	}
+	if !strings.Contains(e.logs.String(), "no response headers within "+bound.String()) {
+		t.Errorf("the timed-out attempt is not logged as such:\n%s", e.logs.String())
+	}
+}
+
+func TestStalledGetsExhaustedAreTransient(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.AttemptTimeout = 300 * time.Millisecond })
+	e.fake.AddPull(repoName, samplePull())
+	e.fake.Inject(pullRoute, githubtest.Times(3, githubtest.Delay(10*time.Second))...)
+	_, err := e.gh.PullRequest(ctx(t), repo, 7)
+	var te *TransientError
+	if !errors.As(err, &te) || errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("three stalled attempts: %v, want a TransientError", err)
+	}
+	if n := len(e.obs.all()); n != 4 { // the token, then three GETs
+		t.Errorf("%d attempts, want the token request and 3 GETs", n)
+	}
+}
+
+// TestStalledWriteIsNotRetried: a write that timed out may still have been
+// applied, so it is left to the job's idempotent retry.
+func TestStalledWriteIsNotRetried(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.AttemptTimeout = 300 * time.Millisecond })
+	sha := githubtest.FakeSHA("head")
+	e.fake.AddPull(repoName, githubtest.PullRequest{Number: 1, HeadSHA: sha})
+	e.fake.Inject(createRoute, githubtest.Delay(10*time.Second))
+	_, err := e.gh.CreateCheckRun(ctx(t), repo, analysis.CheckRunCreate{Name: "prodready", HeadSHA: sha})
+	var te *TransientError
+	if !errors.As(err, &te) {
+		t.Fatalf("stalled create: %v, want a TransientError", err)
+	}
+	for _, o := range e.obs.all() {
+		if o.method == "POST" && o.route == "/repos/{owner}/{repo}/check-runs" && o.status != 0 {
+			t.Errorf("create answered %d", o.status)
+		}
+	}
+	if n := len(e.obs.all()); n != 2 {
+		t.Errorf("%d attempts, want the token request and one POST", n)
+	}
+}
+
+// TestAttemptTimeoutLeavesTheBodyReadable: the bound is on the headers; a
+// diff that streams for longer than it is still read whole.
+func TestAttemptTimeoutLeavesTheBodyReadable(t *testing.T) {
+	const bound = 200 * time.Millisecond
+	e := newEnv(t, func(c *Config) { c.AttemptTimeout = bound })
+	pr := samplePull()
+	// Far more than the connection buffers hold: most of it is still on
+	// the wire when the bound passes.
+	pr.Diff = "diff --git a/big.txt b/big.txt\n--- a/big.txt\n+++ b/big.txt\n@@ -0,0 +1 @@\n+" + strings.Repeat("x", 8<<20) + "\n"
+	e.fake.AddPull(repoName, pr)
+	body, err := e.gh.PullRequestDiff(ctx(t), repo, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer body.Close()
+	time.Sleep(2 * bound) // past the bound, before reading
+	got, err := io.ReadAll(body)
+	if err != nil || string(got) != pr.Diff {
+		t.Fatalf("diff read after the bound: %d of %d bytes, %v", len(got), len(pr.Diff), err)
+	}
+}
+
+// statusesOf lists "METHOD status[fault]" of the fake's log, oldest first.
+func statusesOf(reqs []githubtest.Request) []string {
+	var out []string
+	for _, r := range reqs {
+		s := fmt.Sprintf("%s %d", r.Method, r.Status)
+		if r.Fault != "" {
+			s += " " + r.Fault
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func TestRevokedTokenIsReplacedOnce(t *testing.T) {
+	e := newEnv(t)
+	e.fake.AddPull(repoName, samplePull())
+	if _, err := e.gh.PullRequest(ctx(t), repo, 7); err != nil {
+		t.Fatal(err)
+	}
+	e.fake.Inject(pullRoute, githubtest.TokenExpired())
+	pr, err := e.gh.PullRequest(ctx(t), repo, 7)
+	if err != nil || pr.Number != 7 {
+		t.Fatalf("after GitHub refused the cached token: %v", err)
+	}
+	want := "[POST 201 GET 200 GET 401 token-expired POST 201 GET 200]"
+	if got := fmt.Sprint(statusesOf(e.fake.Requests())); got != want {
+		t.Errorf("requests %s\nwant     %s", got, want)
+	}
+	// The new token stays in use: no further token requests or 401s.
+	if _, err := e.gh.PullRequest(ctx(t), repo, 7); err != nil {
+		t.Fatal(err)
+	}
+	if n := e.fake.CountRequests(tokenRoute); n != 2 {
+		t.Errorf("%d token requests, want 2", n)
+	}
+	if !strings.Contains(e.logs.String(), "retrying once with a fresh token") {
+		t.Errorf("the refused token is not logged:\n%s", e.logs.String())
+	}
+}
+
+// TestRevokedTokenOnAWriteReplaysTheBody: GitHub did nothing with a
+// request it answered 401, so a write is sent again, once, whole.
+func TestRevokedTokenOnAWriteReplaysTheBody(t *testing.T) {
+	e := newEnv(t)
+	sha := githubtest.FakeSHA("head")
+	e.fake.AddPull(repoName, githubtest.PullRequest{Number: 1, HeadSHA: sha})
+	run, err := e.gh.CreateCheckRun(ctx(t), repo, analysis.CheckRunCreate{Name: "prodready", HeadSHA: sha})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.fake.Inject(updateRoute, githubtest.TokenExpired())
+	if _, err := e.gh.UpdateCheckRun(ctx(t), repo, run.ID, analysis.CheckRunUpdate{
+		Output: &analysis.CheckRunOutput{Title: "t", Summary: "s", Annotations: annotations(50)},
+	}); err != nil {
+		t.Fatalf("write after a refused token: %v", err)
+	}
+	if got := e.fake.CheckRuns(repoName, sha)[0].Annotations; len(got) != 50 {
+		t.Errorf("%d annotations, want 50 exactly once", len(got))
+	}
+	var patches [][]byte
+	for _, r := range e.fake.Requests() {
+		if r.Method == "PATCH" {
+			patches = append(patches, r.Body)
+		}
+	}
+	if len(patches) != 2 || !bytes.Equal(patches[0], patches[1]) || len(patches[1]) == 0 {
+		t.Errorf("%d PATCH requests; the replay must carry the same body", len(patches))
+	}
+}
+
+func TestSecondRefusedTokenIsPermanent(t *testing.T) {
+	e := newEnv(t)
+	e.fake.AddPull(repoName, samplePull())
+	e.fake.Inject(pullRoute, githubtest.TokenExpired(), githubtest.TokenExpired())
+	_, err := e.gh.PullRequest(ctx(t), repo, 7)
+	var refused *analysis.RefusedError
+	if !errors.As(err, &refused) || refused.Status != 401 || refused.Reason() != "unauthorized" ||
+		!strings.Contains(err.Error(), "refused the installation token twice") || !strings.Contains(refused.Message, "Bad credentials") {
+		t.Fatalf("two refused tokens: %v", err)
+	}
+	var ra *analysis.RetryAfterError
+	var te *TransientError
+	if errors.As(err, &ra) || errors.As(err, &te) {
+		t.Errorf("a permanent refusal reads as retryable: %v", err)
+	}
+	if n := e.fake.CountRequests(pullRoute); n != 2 {
+		t.Errorf("%d GETs, want 2: one retry with a fresh token, no more", n)
+	}
+	// The refused token is not sent again: the next call asks for a new one.
+	if _, err := e.gh.PullRequest(ctx(t), repo, 7); err != nil {
+		t.Fatalf("after the installation's credentials work again: %v", err)
+	}
+	want := "[POST 201 GET 401 token-expired POST 201 GET 401 token-expired POST 201 GET 200]"
+	if got := fmt.Sprint(statusesOf(e.fake.Requests())); got != want {
+		t.Errorf("requests %s\nwant     %s", got, want)
+	}
+}
+
+// TestConcurrentRefusalsShareOneNewToken: when GitHub revokes the token
+// under many requests at once, the installation fetches one new token.
+func TestConcurrentRefusalsShareOneNewToken(t *testing.T) {
+	e := newEnv(t)
+	e.fake.AddPull(repoName, samplePull())
+	if _, err := e.gh.PullRequest(ctx(t), repo, 7); err != nil {
+		t.Fatal(err)
+	}
+	e.fake.ExpireTokens(1)
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := e.gh.PullRequest(ctx(t), repo, 7)
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A request that read the old transport just before another replaced
+	// it still sees a 401 and gets the current, fresh one: never a third.
+	if n := e.fake.CountRequests(tokenRoute); n != 2 {
+		t.Errorf("%d token requests, want 2 (the first and one replacement)", n)
+	}
+}
+
+func TestPermanentRefusals(t *testing.T) {
+	cases := []struct {
+		name   string
+		fault  githubtest.Fault
+		reason string
+	}{
+		{"not accessible by integration", githubtest.Fault{Status: 403, Body: `{"message":"Resource not accessible by integration","documentation_url":"https://docs.github.com/rest"}`}, "forbidden"},
+		{"unprocessable", githubtest.Unprocessable("Validation Failed"), "unprocessable"},
+		{"gone", githubtest.StatusFault(410), "gone"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e := newEnv(t)
+			e.fake.AddPull(repoName, samplePull())
+			e.fake.Inject(pullRoute, c.fault)
+			_, err := e.gh.PullRequest(ctx(t), repo, 7)
+			var refused *analysis.RefusedError
+			if !errors.As(err, &refused) || refused.Reason() != c.reason || refused.Message == "" || !strings.Contains(err.Error(), "get pull octo/app#7") {
+				t.Fatalf("%v, want a RefusedError (%s) with GitHub's message", err, c.reason)
+			}
+			if n := e.fake.CountRequests(pullRoute); n != 1 {
+				t.Errorf("a permanent refusal was retried: %d requests", n)
+			}
+		})
+	}
+}
+
+// TestSecondaryLimitRecognisedByMessage: a 403 that says "rate limit" but
+// lacks the documentation URL go-github looks for is still a limit.
+func TestSecondaryLimitRecognisedByMessage(t *testing.T) {
+	e := newEnv(t)
+	e.fake.AddPull(repoName, samplePull())
+	e.fake.Inject(pullRoute, githubtest.Fault{Status: 403, Body: `{"message":"You have exceeded a secondary rate limit and have been temporarily blocked from content creation."}`})
+	_, err := e.gh.PullRequest(ctx(t), repo, 7)
+	var ra *analysis.RetryAfterError
+	if !errors.As(err, &ra) || ra.Wait != time.Minute {
+		t.Fatalf("%v, want a RetryAfterError of a minute", err)
+	}
+}
+
+func TestCheckRunAnnotationsPages(t *testing.T) {
+	e := newEnv(t)
+	sha := githubtest.FakeSHA("head")
+	e.fake.AddPull(repoName, githubtest.PullRequest{Number: 1, HeadSHA: sha})
+	held := make([]githubtest.Annotation, 150)
+	for i := range held {
+		held[i] = githubtest.Annotation{Path: "a.go", StartLine: i + 1, EndLine: i + 1, Level: "warning", Title: fmt.Sprintf("t%d", i), Message: "m"}
+	}
+	held[3].StartColumn, held[3].EndColumn = 2, 9
+	id := e.fake.AddCheckRun(repoName, githubtest.CheckRun{Name: "prodready", HeadSHA: sha, Annotations: held})
+	got, err := e.gh.CheckRunAnnotations(ctx(t), repo, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 150 || got[149].Title != "t149" || got[3].StartColumn != 2 || got[3].EndColumn != 9 || got[0].Level != "warning" {
+		t.Fatalf("%d annotations, last %+v", len(got), got[len(got)-1])
+	}
+	if n := e.fake.CountRequests(githubtest.Route("GET /repos/{o}/{r}/check-runs/{id}/annotations")); n != 2 {
+		t.Errorf("%d pages requested, want 2", n)
+	}
+	if _, err := e.gh.CheckRunAnnotations(ctx(t), repo, id+1000); !errors.Is(err, analysis.ErrNotFound) {
+		t.Errorf("unknown run: %v", err)
+	}
+}

@@ -72,7 +72,7 @@ func (t *observeTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 }
 
 // retryTransport re-sends idempotent reads that failed on GitHub's edge
-// (502/503/504) or on a dropped connection. Writes are never re-sent here:
+// (502/503/504), on a dropped connection or on an attempt timeout. Writes are never re-sent here:
 // the job-level retry repeats them idempotently, and a POST re-sent after
 // a lost response could create a second check run. 403 and 429 are not
 // retried either: they are rate limits, surfaced as RetryAfterError.
@@ -116,6 +116,70 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		case <-timer.C:
 		}
 	}
+}
+
+// attemptTimeoutTransport bounds how long one attempt waits for GitHub's
+// response headers. GitHub itself gives up on a request after about ten
+// seconds, so an answer that has not begun long after that is a stalled
+// connection: without a bound it would hold the worker until the job
+// timeout. The bound covers the headers only: the body of a large diff may
+// stream for longer, and stays readable until it is closed.
+type attemptTimeoutTransport struct {
+	next    http.RoundTripper
+	timeout time.Duration
+}
+
+// attemptTimeoutError is a timed-out attempt. It is a net.Error with
+// Timeout() true, so the retry transport retries a GET that hit it and
+// mapError calls it transient; it deliberately does not wrap
+// context.DeadlineExceeded, which means the caller's own deadline passed.
+type attemptTimeoutError struct{ after time.Duration }
+
+func (e *attemptTimeoutError) Error() string {
+	return "github sent no response headers within " + e.after.String()
+}
+func (e *attemptTimeoutError) Timeout() bool   { return true }
+func (e *attemptTimeoutError) Temporary() bool { return true }
+
+var _ net.Error = (*attemptTimeoutError)(nil)
+
+func (t *attemptTimeoutTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.timeout <= 0 {
+		return t.next.RoundTrip(req)
+	}
+	ctx, cancel := context.WithCancel(req.Context())
+	timer := time.AfterFunc(t.timeout, cancel)
+	resp, err := t.next.RoundTrip(req.WithContext(ctx))
+	if !timer.Stop() {
+		// The bound passed before the headers arrived (or just as they
+		// did: the body could not be read anyway).
+		if resp != nil {
+			resp.Body.Close()
+		}
+		cancel()
+		if cerr := req.Context().Err(); cerr != nil {
+			return nil, cerr // the caller's own cancellation wins
+		}
+		return nil, &attemptTimeoutError{after: t.timeout}
+	}
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	return resp, nil
+}
+
+// cancelOnClose releases an attempt's context once its body is closed.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelOnClose) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
 }
 
 // backoff doubles from base with ±50% jitter so that many workers hit by

@@ -144,6 +144,17 @@ func (s *Server) AddRepo(full string) {
 	s.repoLocked(owner, name, true)
 }
 
+// DeleteRepo deletes the repository ("owner/name") with its pull requests,
+// files and check runs: from then on GitHub answers 404 to every request
+// about it, as it does once a repository is deleted or the installation
+// loses access to it.
+func (s *Server) DeleteRepo(full string) {
+	owner, name := splitRepo(full)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.repos, strings.ToLower(owner+"/"+name))
+}
+
 // AddPull adds or replaces a pull request, creating the repository.
 func (s *Server) AddPull(full string, pr PullRequest) {
 	owner, name := splitRepo(full)

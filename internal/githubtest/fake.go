@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -58,6 +59,7 @@ type Server struct {
 	tokens     map[string]tokenGrant
 	remaining  map[int64]int
 	injections []*injection
+	refusals   []refusal
 	requests   []Request
 	deliveries []Delivery
 	// redelivered and onRedeliver: see Redelivered and OnRedeliver.
@@ -69,6 +71,12 @@ type Server struct {
 type tokenGrant struct {
 	installation int64
 	expires      time.Time
+	// revoked: GitHub stopped accepting the token before expires, as it
+	// does when an installation's token is revoked or expires early. The
+	// client cannot know until a 401 tells it, so a revoked token is never
+	// a violation: requests already in flight carry it legitimately. Tests
+	// that want a client to stop using it count the 401s in the log.
+	revoked bool
 }
 
 // Request is one request the fake received, for assertions.
@@ -79,12 +87,22 @@ type Request struct {
 	Accept string
 	// Auth is the Authorization scheme ("token", "Bearer") without the
 	// credential, so that logs of the fake never hold a secret.
-	Auth         string
+	Auth string
+	// Installation is the installation the request acted for: the owner
+	// of its token, or the installation whose token it asked for. It is
+	// set for faulty answers too, so waits can be checked per installation.
 	Installation int64
 	Body         []byte
 	Status       int
 	// Fault names the injected fault that answered, if any.
 	Fault string
+	// At is when the request arrived and AnsweredAt when the fake finished
+	// answering it (or dropped the connection), by the fake's clock, so
+	// that tests can check the waits between requests GitHub asked for.
+	At, AnsweredAt time.Time
+	// Header holds the answer's headers (Retry-After, x-ratelimit-*);
+	// nil when no answer was sent.
+	Header http.Header
 }
 
 // New starts a fake GitHub for t with default options; it is closed when
@@ -162,6 +180,7 @@ func (s *Server) CountRequests(m Matcher) int {
 	n := 0
 	for _, r := range s.Requests() {
 		req := &http.Request{Method: r.Method, URL: mustURL(r.Path), Header: http.Header{"Accept": {r.Accept}}}
+		req = req.WithContext(context.WithValue(context.Background(), requestInfoKey, &requestInfo{body: r.Body}))
 		if m == nil || m(req) {
 			n++
 		}
@@ -193,7 +212,22 @@ func (s *Server) violation(err error) { s.onViolate(err) }
 
 type ctxKey int
 
-const installationKey ctxKey = iota
+const requestInfoKey ctxKey = iota
+
+// requestInfo travels with a request through the fake's handlers.
+type requestInfo struct {
+	body []byte
+	// installation is set by the handlers that learn it (token checks,
+	// token issuing).
+	installation int64
+}
+
+func infoOf(r *http.Request) *requestInfo {
+	if info, ok := r.Context().Value(requestInfoKey).(*requestInfo); ok {
+		return info
+	}
+	return &requestInfo{}
+}
 
 func (s *Server) routes() http.Handler {
 	r := mux.NewRouter()
@@ -232,24 +266,29 @@ func (s *Server) routes() http.Handler {
 // router sees it, so that faulty answers are validated and logged too.
 func (s *Server) front(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		at := s.now()
 		body, err := io.ReadAll(r.Body)
 		if err != nil {
 			writeError(w, http.StatusBadRequest, "unreadable body")
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
+		info := &requestInfo{body: body}
+		r = r.WithContext(context.WithValue(r.Context(), requestInfoKey, info))
 		routed, verr := s.validate.validate(r.Context(), r, body)
 		if verr != nil {
 			s.violation(verr)
 		}
 		scheme, _, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 		entry := Request{
-			Method: r.Method,
-			Path:   r.URL.Path,
-			Query:  r.URL.RawQuery,
-			Accept: strings.Join(r.Header.Values("Accept"), ", "),
-			Auth:   scheme,
-			Body:   body,
+			Method:       r.Method,
+			Path:         r.URL.Path,
+			Query:        r.URL.RawQuery,
+			Accept:       strings.Join(r.Header.Values("Accept"), ", "),
+			Auth:         scheme,
+			Installation: s.installationOf(r),
+			Body:         body,
+			At:           at,
 		}
 		rec := &statusRecorder{ResponseWriter: w}
 		// GitHub refuses a request that breaks its schema with 422; answering
@@ -260,28 +299,87 @@ func (s *Server) front(next http.Handler) http.Handler {
 			s.log(entry)
 			return
 		}
-		holder := &installationHolder{}
-		if f, ok := s.nextFault(r); ok {
+		if f, ok := s.nextFault(r); ok && !f.pass {
 			entry.Fault = f.String()
-			if f.Hold != nil && f.Hold.applied {
-				entry.Status = s.serveHeld(rec, r.WithContext(context.WithValue(r.Context(), installationKey, holder)), next, f.Hold)
-				entry.Installation = holder.id
+			switch {
+			case f.expireToken:
+				// The router's token check answers the 401, as for any
+				// revoked token.
+				s.revokeToken(r)
+			case f.LoseAnswer:
+				s.loseAnswer(w, r, next, entry)
+				return
+			case f.Hold != nil && f.Hold.applied:
+				entry.Status = s.serveHeld(rec, r, next, f.Hold)
+				if info.installation != 0 {
+					entry.Installation = info.installation
+				}
+				entry.AnsweredAt = s.now()
 				s.log(entry)
 				return
-			}
-			if status, handled := s.applyFault(rec, r, f, entry); handled {
-				if status >= 0 { // -1: a reset, logged before the connection closed
-					entry.Status = status
-					s.log(entry)
+			default:
+				if status, handled := s.applyFault(rec, r, f, entry); handled {
+					if status >= 0 { // -1: a reset, logged before the connection closed
+						entry.Status = status
+						entry.AnsweredAt = s.now()
+						entry.Header = rec.header
+						s.log(entry)
+					}
+					return
 				}
-				return
 			}
 		}
-		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), installationKey, holder)))
+		next.ServeHTTP(rec, r)
 		entry.Status = rec.status
-		entry.Installation = holder.id
+		entry.Header = rec.header
+		entry.AnsweredAt = s.now()
+		if info.installation != 0 {
+			entry.Installation = info.installation
+		}
 		s.log(entry)
 	})
+}
+
+// installationOf names the installation a request acts for, from its
+// token or from the access_tokens path, without judging either.
+func (s *Server) installationOf(r *http.Request) int64 {
+	scheme, cred, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	if strings.EqualFold(scheme, "token") || strings.EqualFold(scheme, "bearer") {
+		s.mu.Lock()
+		grant, ok := s.tokens[cred]
+		s.mu.Unlock()
+		if ok {
+			return grant.installation
+		}
+	}
+	segs := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	if len(segs) == 4 && segs[0] == "app" && segs[1] == "installations" && segs[3] == "access_tokens" {
+		if id, err := strconv.ParseInt(segs[2], 10, 64); err == nil {
+			return id
+		}
+	}
+	return 0
+}
+
+// loseAnswer lets the real handler apply r, then drops the connection
+// before a byte of the answer reaches the client.
+func (s *Server) loseAnswer(w http.ResponseWriter, r *http.Request, next http.Handler, entry Request) {
+	buf := httptest.NewRecorder()
+	next.ServeHTTP(buf, r)
+	entry.Status = buf.Code // what GitHub did; the client saw no answer
+	if info := infoOf(r); info.installation != 0 {
+		entry.Installation = info.installation
+	}
+	entry.AnsweredAt = s.now()
+	s.log(entry)
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		s.violation(fmt.Errorf("githubtest: a lost answer needs an http.Hijacker"))
+		return
+	}
+	if conn, _, err := hj.Hijack(); err == nil {
+		conn.Close()
+	}
 }
 
 func (s *Server) log(e Request) {
@@ -290,16 +388,16 @@ func (s *Server) log(e Request) {
 	s.requests = append(s.requests, e)
 }
 
-type installationHolder struct{ id int64 }
-
 type statusRecorder struct {
 	http.ResponseWriter
 	status int
+	header http.Header // as sent, for the log
 }
 
 func (w *statusRecorder) WriteHeader(code int) {
 	if w.status == 0 {
 		w.status = code
+		w.header = w.ResponseWriter.Header().Clone()
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
@@ -307,6 +405,7 @@ func (w *statusRecorder) WriteHeader(code int) {
 func (w *statusRecorder) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
+		w.header = w.ResponseWriter.Header().Clone()
 	}
 	return w.ResponseWriter.Write(b)
 }
@@ -328,16 +427,33 @@ func (s *Server) requireInstallationToken(next http.Handler) http.Handler {
 			writeError(w, http.StatusUnauthorized, "Requires authentication")
 			return
 		}
+		info := infoOf(r)
+		now := s.now()
 		s.mu.Lock()
 		grant, ok := s.tokens[cred]
 		s.mu.Unlock()
-		if !ok || !s.now().Before(grant.expires) {
-			s.violation(fmt.Errorf("%s %s with an unknown or expired installation token", r.Method, r.URL.Path))
+		var problem error
+		refuse := true
+		switch {
+		case !ok:
+			problem = fmt.Errorf("%s %s with an unknown installation token", r.Method, r.URL.Path)
+		case grant.revoked:
+			// GitHub's answer tells the client; see tokenGrant.revoked.
+		case !now.Before(grant.expires):
+			// ghinstallation knows the expiry and refreshes a minute early.
+			problem = fmt.Errorf("%s %s with an installation token past its expires_at", r.Method, r.URL.Path)
+		default:
+			refuse = false
+		}
+		if ok {
+			info.installation = grant.installation
+		}
+		if problem != nil {
+			s.violation(problem)
+		}
+		if refuse {
 			writeError(w, http.StatusUnauthorized, "Bad credentials")
 			return
-		}
-		if h, ok := r.Context().Value(installationKey).(*installationHolder); ok {
-			h.id = grant.installation
 		}
 		s.mu.Lock()
 		left, seen := s.remaining[grant.installation]
@@ -349,7 +465,7 @@ func (s *Server) requireInstallationToken(next http.Handler) http.Handler {
 		}
 		s.remaining[grant.installation] = left
 		s.mu.Unlock()
-		reset := s.now().Add(time.Hour).Truncate(time.Hour)
+		reset := now.Add(time.Hour).Truncate(time.Hour)
 		w.Header().Set("X-Ratelimit-Limit", "5000")
 		w.Header().Set("X-Ratelimit-Remaining", fmt.Sprint(left))
 		w.Header().Set("X-Ratelimit-Used", fmt.Sprint(5000-left))
@@ -357,6 +473,37 @@ func (s *Server) requireInstallationToken(next http.Handler) http.Handler {
 		w.Header().Set("X-Ratelimit-Resource", "core")
 		next.ServeHTTP(w, r)
 	})
+}
+
+// ExpireTokens makes GitHub stop accepting every token it issued to the
+// installation, before the expires_at the client holds: what happens when
+// GitHub revokes tokens or an installation's token expires early.
+// Requests with them are answered 401 "Bad credentials" and, unlike
+// unknown tokens, not counted as violations. It returns how many tokens it
+// revoked.
+func (s *Server) ExpireTokens(installationID int64) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for tok, g := range s.tokens {
+		if g.installation == installationID && !g.revoked {
+			g.revoked = true
+			s.tokens[tok] = g
+			n++
+		}
+	}
+	return n
+}
+
+// revokeToken revokes the installation token r carries, if any.
+func (s *Server) revokeToken(r *http.Request) {
+	_, cred, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if g, ok := s.tokens[cred]; ok {
+		g.revoked = true
+		s.tokens[cred] = g
+	}
 }
 
 func (s *Server) requireAppJWT(next http.Handler) http.Handler {

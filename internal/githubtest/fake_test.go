@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -340,4 +341,188 @@ func holdLabel(applied bool) string {
 		return "hold after apply"
 	}
 	return "hold"
+}
+
+func TestRequestLogTimesAndInstallation(t *testing.T) {
+	s, _ := newCollecting(t)
+	s.AddPull("o/r", PullRequest{Number: 1})
+	tok := "token " + s.IssueToken(5)
+	s.Inject(Route("GET /repos/{owner}/{repo}/pulls/{pull_number}"), Pass(), TooManyRequests(time.Second))
+	before := time.Now()
+	do(t, s, "GET", "/repos/o/r/pulls/1", tok, nil)
+	do(t, s, "GET", "/repos/o/r/pulls/1", tok, nil)
+	reqs := s.Requests()
+	if len(reqs) != 2 {
+		t.Fatalf("%d requests", len(reqs))
+	}
+	if reqs[0].Status != 200 || reqs[0].Fault != "" || reqs[0].Header.Get("X-Ratelimit-Remaining") == "" {
+		t.Errorf("a Pass answered %d, fault %q, headers %v", reqs[0].Status, reqs[0].Fault, reqs[0].Header)
+	}
+	if reqs[1].Status != 429 || reqs[1].Header.Get("Retry-After") != "1" {
+		t.Errorf("the fault after the Pass answered %d, headers %v", reqs[1].Status, reqs[1].Header)
+	}
+	for i, r := range reqs {
+		// A faulty answer is attributed too: waits are checked per installation.
+		if r.Installation != 5 {
+			t.Errorf("request %d (%s): installation %d, want 5", i, r.Fault, r.Installation)
+		}
+		if r.At.Before(before) || r.AnsweredAt.Before(r.At) {
+			t.Errorf("request %d: arrived %s, answered %s, test began %s", i, r.At, r.AnsweredAt, before)
+		}
+	}
+	if reqs[1].At.Before(reqs[0].At) {
+		t.Errorf("arrivals out of order: %s then %s", reqs[0].At, reqs[1].At)
+	}
+}
+
+func TestTokenExpiredIsNotAViolation(t *testing.T) {
+	s, c := newCollecting(t)
+	s.AddPull("o/r", PullRequest{Number: 1})
+	tok := "token " + s.IssueToken(3)
+	route := Route("GET /repos/{owner}/{repo}/pulls/{pull_number}")
+	s.Inject(route, TokenExpired())
+	resp, body := do(t, s, "GET", "/repos/o/r/pulls/1", tok, nil)
+	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(string(body), "Bad credentials") {
+		t.Fatalf("expired token: %d %s", resp.StatusCode, body)
+	}
+	if r := s.Requests()[0]; r.Fault != "token-expired" || r.Status != 401 || r.Installation != 3 {
+		t.Errorf("log entry %+v", r)
+	}
+	// It stays refused.
+	if resp, _ := do(t, s, "GET", "/repos/o/r/pulls/1", tok, nil); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("revoked token accepted: %d", resp.StatusCode)
+	}
+	if errs := c.all(); len(errs) != 0 {
+		t.Fatalf("a token GitHub revoked counted against the client: %v", errs)
+	}
+	// A fresh token works; a token GitHub never issued is still a violation.
+	if resp, _ := do(t, s, "GET", "/repos/o/r/pulls/1", "token "+s.IssueToken(3), nil); resp.StatusCode != http.StatusOK {
+		t.Errorf("fresh token: %d", resp.StatusCode)
+	}
+	do(t, s, "GET", "/repos/o/r/pulls/1", "token ghs_never_issued", nil)
+	if errs := c.all(); len(errs) != 1 || !strings.Contains(errs[0].Error(), "unknown installation token") {
+		t.Fatalf("unknown token: %v", errs)
+	}
+}
+
+func TestExpireTokens(t *testing.T) {
+	s, c := newCollecting(t)
+	s.AddPull("o/r", PullRequest{Number: 1})
+	a, b, other := s.IssueToken(3), s.IssueToken(3), s.IssueToken(4)
+	if n := s.ExpireTokens(3); n != 2 {
+		t.Fatalf("expired %d tokens, want 2", n)
+	}
+	for _, tok := range []string{a, b} {
+		if resp, _ := do(t, s, "GET", "/repos/o/r/pulls/1", "token "+tok, nil); resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("expired token: %d", resp.StatusCode)
+		}
+	}
+	if resp, _ := do(t, s, "GET", "/repos/o/r/pulls/1", "token "+other, nil); resp.StatusCode != http.StatusOK {
+		t.Errorf("another installation's token: %d", resp.StatusCode)
+	}
+	if errs := c.all(); len(errs) != 0 {
+		t.Fatalf("violations: %v", errs)
+	}
+}
+
+func TestLostAnswerAppliesTheWrite(t *testing.T) {
+	s, c := newCollecting(t)
+	sha := FakeSHA("head")
+	s.AddPull("o/r", PullRequest{Number: 1, HeadSHA: sha})
+	id := s.AddCheckRun("o/r", CheckRun{Name: "prodready", HeadSHA: sha})
+	tok := s.IssueToken(1)
+	s.Inject(Route("PATCH /repos/{owner}/{repo}/check-runs/{id}"), LostAnswer())
+	b, _ := json.Marshal(map[string]any{"output": map[string]any{"title": "t", "summary": "s", "annotations": []any{annotation("warning")}}})
+	req, _ := http.NewRequest("PATCH", fmt.Sprintf("%srepos/o/r/check-runs/%d", s.URL(), id), bytes.NewReader(b))
+	req.Header.Set("Authorization", "token "+tok)
+	req.Header.Set("Content-Type", "application/json")
+	tr := &http.Transport{DisableKeepAlives: true}
+	if resp, err := (&http.Client{Transport: tr}).Do(req); err == nil {
+		resp.Body.Close()
+		t.Fatalf("lost answer arrived: %d", resp.StatusCode)
+	}
+	if got := s.CheckRuns("o/r", sha)[0].Annotations; len(got) != 1 {
+		t.Errorf("the write was not applied: %d annotations", len(got))
+	}
+	if r := s.Requests()[0]; r.Fault != "lost-answer" || r.Status != http.StatusOK || r.Installation != 1 {
+		t.Errorf("log entry %+v", r)
+	}
+	if len(c.all()) != 0 {
+		t.Fatal(c.all())
+	}
+}
+
+func TestRefuseAnnotationsEveryTime(t *testing.T) {
+	s, c := newCollecting(t)
+	sha := FakeSHA("head")
+	s.AddPull("o/r", PullRequest{Number: 1, HeadSHA: sha})
+	id := s.AddCheckRun("o/r", CheckRun{Name: "prodready", HeadSHA: sha})
+	s.RefuseAnnotations(func(a Annotation) bool { return a.StartLine == 7 }, "Invalid annotation: line 7")
+	tok := "token " + s.IssueToken(1)
+	bad := annotation("warning")
+	bad["start_line"], bad["end_line"] = 7, 7
+	path := fmt.Sprintf("/repos/o/r/check-runs/%d", id)
+	for i := 0; i < 2; i++ {
+		resp, body := do(t, s, "PATCH", path, tok, map[string]any{"output": map[string]any{"title": "t", "summary": "s", "annotations": []any{annotation("notice"), bad}}})
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(body), "line 7") {
+			t.Fatalf("attempt %d: %d %s", i, resp.StatusCode, body)
+		}
+	}
+	if got := s.CheckRuns("o/r", sha)[0].Annotations; len(got) != 0 {
+		t.Errorf("a refused write changed the run: %d annotations", len(got))
+	}
+	if resp, _ := do(t, s, "PATCH", path, tok, map[string]any{"output": map[string]any{"title": "t", "summary": "s", "annotations": []any{annotation("notice")}}}); resp.StatusCode != http.StatusOK {
+		t.Errorf("a valid write: %d", resp.StatusCode)
+	}
+	if len(c.all()) != 0 {
+		t.Fatal(c.all())
+	}
+}
+
+func TestDeleteRepo(t *testing.T) {
+	s, c := newCollecting(t)
+	sha := FakeSHA("head")
+	s.AddPull("o/r", PullRequest{Number: 1, HeadSHA: sha})
+	s.SetFile("o/r", "main", "a.txt", []byte("a"))
+	tok := "token " + s.IssueToken(1)
+	s.DeleteRepo("o/r")
+	for _, p := range []string{"/repos/o/r/pulls/1", "/repos/o/r/pulls/1/files", "/repos/o/r/contents/a.txt", "/repos/o/r/commits/" + sha + "/check-runs"} {
+		if resp, _ := do(t, s, "GET", p, tok, nil); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s: %d, want 404", p, resp.StatusCode)
+		}
+	}
+	if resp, _ := do(t, s, "POST", "/repos/o/r/check-runs", tok, map[string]any{"name": "prodready", "head_sha": sha}); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("create: %d, want 404", resp.StatusCode)
+	}
+	if len(c.all()) != 0 {
+		t.Fatal(c.all())
+	}
+}
+
+func TestPrimaryLimitInAndBodyMatcher(t *testing.T) {
+	s, _ := newCollecting(t)
+	sha := FakeSHA("head")
+	s.AddPull("o/r", PullRequest{Number: 1, HeadSHA: sha})
+	id := s.AddCheckRun("o/r", CheckRun{Name: "prodready", HeadSHA: sha})
+	tok := "token " + s.IssueToken(1)
+	path := fmt.Sprintf("/repos/o/r/check-runs/%d", id)
+	s.Inject(Route("PATCH /repos/{owner}/{repo}/check-runs/{id}").Body(`"conclusion"`), PrimaryLimitIn(2*time.Second))
+	if resp, _ := do(t, s, "PATCH", path, tok, map[string]any{"status": "in_progress"}); resp.StatusCode != http.StatusOK {
+		t.Fatalf("a write without a conclusion met the fault: %d", resp.StatusCode)
+	}
+	resp, _ := do(t, s, "PATCH", path, tok, map[string]any{"conclusion": "success"})
+	if resp.StatusCode != http.StatusForbidden || resp.Header.Get("X-Ratelimit-Remaining") != "0" {
+		t.Fatalf("primary limit: %d", resp.StatusCode)
+	}
+	answered := s.Requests()[1].AnsweredAt
+	reset, err := strconv.ParseInt(resp.Header.Get("X-Ratelimit-Reset"), 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wait := time.Unix(reset, 0).Sub(answered); wait < 0 || wait > 2*time.Second {
+		t.Errorf("reset %s after the answer, want within (0, 2s]", wait)
+	}
+	if n := s.CountRequests(Route("PATCH /repos/{o}/{r}/check-runs/{id}").Body(`"conclusion"`)); n != 1 {
+		t.Errorf("CountRequests with a body matcher: %d", n)
+	}
 }

@@ -1,6 +1,7 @@
 package githubtest
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -29,6 +30,19 @@ type Fault struct {
 	// Hold keeps the request waiting until the test releases it or the
 	// client goes away (see NewHold).
 	Hold *Hold
+	// LoseAnswer lets the fake apply the request, then drops the
+	// connection before any of the answer is sent: a write GitHub made
+	// whose result the client never learns, the case that retries must
+	// be idempotent for.
+	LoseAnswer bool
+	// expireToken revokes the request's installation token first, so the
+	// fake's token check answers 401 (TokenExpired).
+	expireToken bool
+	// resetIn puts x-ratelimit-reset that long after the answer
+	// (PrimaryLimitIn).
+	resetIn time.Duration
+	// pass answers normally (Pass).
+	pass bool
 	// name labels the fault in the request log.
 	name string
 }
@@ -44,8 +58,8 @@ func (f Fault) String() string {
 		return "hold"
 	case f.Reset:
 		return "reset"
-	case f.Status == 0 && f.Delay == 0:
-		return "pass"
+	case f.LoseAnswer:
+		return "lost-answer"
 	case f.Status != 0:
 		return strconv.Itoa(f.Status)
 	default:
@@ -103,6 +117,27 @@ func PrimaryLimit(reset time.Time) Fault {
 	}
 }
 
+// PrimaryLimitIn is PrimaryLimit with the reset d after the moment the
+// fault answers, so a script can ask for a wait of about d whenever the
+// request comes. GitHub gives the reset in whole seconds, so the wait it
+// asks for is between d-1s and d.
+func PrimaryLimitIn(d time.Duration) Fault {
+	f := PrimaryLimit(time.Time{})
+	f.resetIn = d
+	return f
+}
+
+// TokenExpired has GitHub stop accepting the installation token the
+// request carries, before the expiry the client was given, and answer 401
+// "Bad credentials" to it and to every later request with it. Those 401s
+// are not violations (the client could not know); tests count them in the
+// log to check that the client stopped using the token.
+func TokenExpired() Fault { return Fault{expireToken: true, name: "token-expired"} }
+
+// LostAnswer applies the request and drops the connection before the
+// answer (see Fault.LoseAnswer).
+func LostAnswer() Fault { return Fault{LoseAnswer: true} }
+
 // DiffTooLarge is GitHub's 406 for a diff beyond 300 files or 20,000 lines.
 func DiffTooLarge() Fault {
 	b, _ := json.Marshal(map[string]any{
@@ -117,10 +152,6 @@ func DiffTooLarge() Fault {
 func Unprocessable(message string) Fault {
 	return Fault{Status: http.StatusUnprocessableEntity, Body: errorBody(message, "https://docs.github.com/rest/checks/runs#update-a-check-run"), name: "422"}
 }
-
-// Pass lets one matching request through untouched, so that a fault can
-// be aimed at the n-th request of a route.
-func Pass() Fault { return Fault{} }
 
 // Hold parks a request for tests that act while it is in flight: kill the
 // client at a precise point of its work, or stop it gracefully. Arrived is
@@ -166,6 +197,11 @@ func Delay(d time.Duration) Fault { return Fault{Delay: d} }
 
 // ConnReset drops the connection without an answer.
 func ConnReset() Fault { return Fault{Reset: true} }
+
+// Pass answers normally. It holds a place in a script, so that a fault
+// meant for a later request of the same route waits for it; the log shows
+// no fault for it.
+func Pass() Fault { return Fault{pass: true, name: "pass"} }
 
 // Times repeats f n times, for bursts.
 func Times(n int, f Fault) []Fault {
@@ -234,6 +270,14 @@ func (m Matcher) Accept(substr string) Matcher {
 	}
 }
 
+// Body narrows m to requests whose body contains substr, e.g.
+// `"conclusion"` for the write that completes a check run.
+func (m Matcher) Body(substr string) Matcher {
+	return func(r *http.Request) bool {
+		return m(r) && bytes.Contains(infoOf(r).body, []byte(substr))
+	}
+}
+
 type injection struct {
 	match  Matcher
 	faults []Fault
@@ -298,7 +342,13 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, f Fault, ent
 	if f.Status == 0 {
 		return 0, false
 	}
+	if f.resetIn > 0 {
+		w.Header().Set("X-Ratelimit-Reset", strconv.FormatInt(s.now().Add(f.resetIn).Unix(), 10))
+	}
 	for k, vs := range f.Header {
+		if f.resetIn > 0 && http.CanonicalHeaderKey(k) == "X-Ratelimit-Reset" {
+			continue
+		}
 		for _, v := range vs {
 			w.Header().Add(k, v)
 		}
@@ -328,4 +378,21 @@ func (s *Server) serveHeld(w http.ResponseWriter, r *http.Request, next http.Han
 	w.WriteHeader(rec.Code)
 	_, _ = w.Write(rec.Body.Bytes())
 	return rec.Code
+}
+
+// refusal is a rule of GitHub's validation the App does not know about.
+type refusal struct {
+	match   func(Annotation) bool
+	message string
+}
+
+// RefuseAnnotations makes the fake answer 422 with message, as GitHub's
+// validation does, to every check-run create or update that carries an
+// annotation match accepts. Like GitHub it refuses the whole request and
+// changes nothing, every time: unlike an injected Unprocessable fault, the
+// refusal does not go away when the request is repeated.
+func (s *Server) RefuseAnnotations(match func(Annotation) bool, message string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refusals = append(s.refusals, refusal{match: match, message: message})
 }

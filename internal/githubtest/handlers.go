@@ -509,6 +509,20 @@ type annotationBody struct {
 	RawDetails      string `json:"raw_details"`
 }
 
+func (a annotationBody) annotation() Annotation {
+	ann := Annotation{
+		Path: a.Path, StartLine: a.StartLine, EndLine: a.EndLine, Level: a.AnnotationLevel,
+		Title: a.Title, Message: a.Message, RawDetails: a.RawDetails,
+	}
+	if a.StartColumn != nil {
+		ann.StartColumn = *a.StartColumn
+	}
+	if a.EndColumn != nil {
+		ann.EndColumn = *a.EndColumn
+	}
+	return ann
+}
+
 type checkRunBody struct {
 	Name        *string `json:"name"`
 	HeadSHA     *string `json:"head_sha"`
@@ -545,6 +559,11 @@ func (s *Server) applyLocked(run *CheckRun, b *checkRunBody) string {
 			}
 			if len(a.Message) > 64*1024 || len(a.RawDetails) > 64*1024 {
 				return "annotation message or raw_details exceeds 64 KB"
+			}
+			for _, ref := range s.refusals {
+				if ref.match(a.annotation()) {
+					return ref.message
+				}
 			}
 		}
 	}
@@ -592,17 +611,7 @@ func (s *Server) applyLocked(run *CheckRun, b *checkRunBody) string {
 			run.Text = *o.Text
 		}
 		for _, a := range o.Annotations {
-			ann := Annotation{
-				Path: a.Path, StartLine: a.StartLine, EndLine: a.EndLine, Level: a.AnnotationLevel,
-				Title: a.Title, Message: a.Message, RawDetails: a.RawDetails,
-			}
-			if a.StartColumn != nil {
-				ann.StartColumn = *a.StartColumn
-			}
-			if a.EndColumn != nil {
-				ann.EndColumn = *a.EndColumn
-			}
-			run.Annotations = append(run.Annotations, ann)
+			run.Annotations = append(run.Annotations, a.annotation())
 		}
 	}
 	run.Writes++
@@ -728,9 +737,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.tokens[tok] = tokenGrant{installation: id, expires: expires}
 	s.mu.Unlock()
-	if h, ok := r.Context().Value(installationKey).(*installationHolder); ok {
-		h.id = id
-	}
+	infoOf(r).installation = id
 	writeJSON(w, http.StatusCreated, map[string]any{
 		"token": tok, "expires_at": expires.Format(time.RFC3339),
 		"permissions":          map[string]string{"checks": "write", "contents": "read", "pull_requests": "read", "metadata": "read"},

@@ -77,16 +77,37 @@ type Config struct {
 	Recovery recovery.Config
 	// TestOnly skips River's start-up jitter; tests only.
 	TestOnly bool
+	// TestRetryBackoff, when set, replaces River's schedule for retrying a
+	// failed attempt (attempt⁴ seconds: 1 s, 16 s, 81 s, …); it is given
+	// the number of the attempt that failed. Tests only: it lets a script
+	// of GitHub faults run through several retries in seconds.
+	TestRetryBackoff func(attempt int) time.Duration
+	// TestPollInterval, when set, is how often workers look for jobs whose
+	// wait has passed (River's default is a second). Tests only.
+	TestPollInterval time.Duration
+}
+
+// testRetryPolicy is River's retry policy for Config.TestRetryBackoff.
+type testRetryPolicy struct {
+	backoff func(attempt int) time.Duration
+}
+
+func (p testRetryPolicy) NextRetry(job *rivertype.JobRow) time.Time {
+	return time.Now().Add(p.backoff(job.Attempt))
 }
 
 // Metrics is how the queue reports analyses; internal/server implements it.
 type Metrics interface {
 	ObserveAnalysis(outcome string, took time.Duration)
+	// ObserveCancel counts a cancelled analysis by why: CancelNotFound,
+	// CancelRateLimited or an analysis.RefusedError's Reason.
+	ObserveCancel(reason string)
 }
 
 type nopMetrics struct{}
 
 func (nopMetrics) ObserveAnalysis(string, time.Duration) {}
+func (nopMetrics) ObserveCancel(string)                  {}
 
 // IsPostgres tells whether url selects the Postgres store.
 func IsPostgres(url string) bool {
@@ -326,7 +347,7 @@ func newRiverStore[TTx any](drv riverdriver.Driver[TTx], d dialect[TTx], cfg Con
 			&river.PeriodicJobOpts{ID: kindRecover},
 		))
 	}
-	client, err := river.NewClient(drv, &river.Config{
+	rc := &river.Config{
 		Logger:               quiet(cfg.Logger),
 		Workers:              workers,
 		Queues:               map[string]river.QueueConfig{queueAnalysis: {MaxWorkers: cfg.Workers}, queueControl: {MaxWorkers: 2}},
@@ -335,7 +356,15 @@ func newRiverStore[TTx any](drv riverdriver.Driver[TTx], d dialect[TTx], cfg Con
 		MaxAttempts:          cfg.MaxAttempts,
 		PeriodicJobs:         periodic,
 		TestOnly:             cfg.TestOnly,
-	})
+	}
+	if cfg.TestRetryBackoff != nil {
+		rc.RetryPolicy = testRetryPolicy{backoff: cfg.TestRetryBackoff}
+	}
+	if cfg.TestPollInterval > 0 {
+		rc.FetchPollInterval = cfg.TestPollInterval
+		rc.FetchCooldown = min(cfg.TestPollInterval, river.FetchCooldownDefault)
+	}
+	client, err := river.NewClient(drv, rc)
 	if err != nil {
 		return nil, fmt.Errorf("create River client: %w", err)
 	}

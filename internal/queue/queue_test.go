@@ -1,11 +1,14 @@
 package queue
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -367,6 +370,123 @@ func TestOtherErrorsRetry(t *testing.T) {
 	}
 }
 
+type recordingMetrics struct {
+	mu        sync.Mutex
+	outcomes  []string
+	cancelled []string
+}
+
+func (m *recordingMetrics) ObserveAnalysis(outcome string, _ time.Duration) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.outcomes = append(m.outcomes, outcome)
+}
+
+func (m *recordingMetrics) ObserveCancel(reason string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.cancelled = append(m.cancelled, reason)
+}
+
+func (m *recordingMetrics) seen() (outcomes, cancelled []string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]string(nil), m.outcomes...), append([]string(nil), m.cancelled...)
+}
+
+// TestPermanentRefusalCancelsOnce: what GitHub refuses for good ends the
+// job on its first attempt, with the reason logged and counted.
+func TestPermanentRefusalCancelsOnce(t *testing.T) {
+	refused := &analysis.RefusedError{Status: 403, Message: "Resource not accessible by integration", Err: errors.New("get pull octo/app#1: 403 Resource not accessible by integration")}
+	runner := newFakeRunner(fmt.Errorf("get pull: %w", refused))
+	metrics := &recordingMetrics{}
+	logs := &lockedBuffer{}
+	cfg := stores()[0].cfg(t)
+	cfg.Metrics, cfg.Logger = metrics, slog.New(slog.NewJSONHandler(logs, nil))
+	q := openQueue(t, cfg, runner, fakeFactory{})
+	ctx := context.Background()
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := q.Enqueue(ctx, "d1", job(1, "aaa", "d1")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the job to be cancelled", func() bool {
+		return q.allJobs(t)[0].State == rivertype.JobStateCancelled
+	})
+	j := q.allJobs(t)[0]
+	if j.Attempt != 1 || runner.total() != 1 {
+		t.Errorf("attempt %d, runner called %d times; want 1 and 1", j.Attempt, runner.total())
+	}
+	outcomes, cancelled := metrics.seen()
+	if fmt.Sprint(outcomes) != "[cancelled]" || fmt.Sprint(cancelled) != "[forbidden]" {
+		t.Errorf("metrics: outcomes %v, cancel reasons %v", outcomes, cancelled)
+	}
+	if l := logs.String(); !strings.Contains(l, `"cancel_reason":"forbidden"`) || !strings.Contains(l, "not accessible by integration") {
+		t.Errorf("the cancellation's reason is not logged:\n%s", l)
+	}
+}
+
+// lockedBuffer is a bytes.Buffer safe for River's and the workers' logs.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestRetryBackoffForTests: the test-only schedule replaces River's
+// attempt⁴ seconds, and never waits less than it says.
+func TestRetryBackoffForTests(t *testing.T) {
+	runner := newFakeRunner(errors.New("502"), errors.New("502"))
+	cfg := stores()[0].cfg(t)
+	var mu sync.Mutex
+	var asked []int
+	cfg.TestRetryBackoff = func(attempt int) time.Duration {
+		mu.Lock()
+		defer mu.Unlock()
+		asked = append(asked, attempt)
+		return 300 * time.Millisecond
+	}
+	cfg.TestPollInterval = 20 * time.Millisecond
+	q := openQueue(t, cfg, runner, fakeFactory{})
+	ctx := context.Background()
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := q.Enqueue(ctx, "d1", job(1, "aaa", "d1")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the job to complete after two retries", func() bool {
+		return q.allJobs(t)[0].State == rivertype.JobStateCompleted
+	})
+	j := q.allJobs(t)[0]
+	if j.Attempt != 3 || len(j.Errors) != 2 {
+		t.Fatalf("attempt %d with %d errors, want 3 and 2", j.Attempt, len(j.Errors))
+	}
+	// The last retry began no sooner than the backoff after the failed
+	// attempt began (River records an error at its attempt's start; SQLite
+	// keeps timestamps to the millisecond, hence the one allowed).
+	if gap := j.AttemptedAt.Sub(j.Errors[1].At); gap < 300*time.Millisecond-time.Millisecond {
+		t.Errorf("third attempt %s after the second began, want at least 300ms", gap)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if fmt.Sprint(asked) != "[1 2]" {
+		t.Errorf("backoff asked for attempts %v, want [1 2]", asked)
+	}
+}
+
 func TestResolveSuiteQueuesAnalyses(t *testing.T) {
 	for _, sc := range stores() {
 		t.Run(sc.name, func(t *testing.T) {
@@ -459,27 +579,34 @@ func TestJudge(t *testing.T) {
 		return &rivertype.JobRow{Attempt: attempt, MaxAttempts: 8, Metadata: []byte(meta)}
 	}
 	ra := &analysis.RetryAfterError{Wait: time.Minute, Err: errors.New("429")}
+	refused := func(status int) error {
+		return fmt.Errorf("get pull: %w", &analysis.RefusedError{Status: status, Message: "m", Err: errors.New("refused")})
+	}
 	cases := []struct {
 		name    string
 		ctx     context.Context
 		row     *rivertype.JobRow
 		err     error
 		outcome string
+		reason  string
 	}{
-		{"success", live, row(1, "{}"), nil, OutcomeSuccess},
-		{"retry-after snoozes", live, row(1, "{}"), fmt.Errorf("wrapped: %w", ra), OutcomeSnoozed},
-		{"too many snoozes cancel", live, row(1, `{"snoozes":3}`), ra, OutcomeCancelled},
-		{"not found cancels", live, row(1, "{}"), fmt.Errorf("pr: %w", analysis.ErrNotFound), OutcomeCancelled},
-		{"other errors retry", live, row(1, "{}"), errors.New("boom"), OutcomeRetry},
-		{"last attempt fails", live, row(8, "{}"), errors.New("boom"), OutcomeFailed},
-		{"shutdown puts back", cancelled, row(1, "{}"), context.Canceled, OutcomeShutdown},
-		{"timeout is a failed attempt", timedOut, row(1, "{}"), context.DeadlineExceeded, OutcomeRetry},
+		{"success", live, row(1, "{}"), nil, OutcomeSuccess, ""},
+		{"retry-after snoozes", live, row(1, "{}"), fmt.Errorf("wrapped: %w", ra), OutcomeSnoozed, ""},
+		{"too many snoozes cancel", live, row(1, `{"snoozes":3}`), ra, OutcomeCancelled, CancelRateLimited},
+		{"not found cancels", live, row(1, "{}"), fmt.Errorf("pr: %w", analysis.ErrNotFound), OutcomeCancelled, CancelNotFound},
+		{"forbidden cancels", live, row(1, "{}"), refused(403), OutcomeCancelled, "forbidden"},
+		{"refused credentials cancel", live, row(1, "{}"), refused(401), OutcomeCancelled, "unauthorized"},
+		{"unprocessable cancels", live, row(1, "{}"), refused(422), OutcomeCancelled, "unprocessable"},
+		{"other errors retry", live, row(1, "{}"), errors.New("boom"), OutcomeRetry, ""},
+		{"last attempt fails", live, row(8, "{}"), errors.New("boom"), OutcomeFailed, ""},
+		{"shutdown puts back", cancelled, row(1, "{}"), context.Canceled, OutcomeShutdown, ""},
+		{"timeout is a failed attempt", timedOut, row(1, "{}"), context.DeadlineExceeded, OutcomeRetry, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			outcome, err := w.judge(c.ctx, c.row, c.err)
-			if outcome != c.outcome {
-				t.Fatalf("outcome %q, want %q (err %v)", outcome, c.outcome, err)
+			outcome, reason, err := w.judge(c.ctx, c.row, c.err)
+			if outcome != c.outcome || reason != c.reason {
+				t.Fatalf("outcome %q (%q), want %q (%q); err %v", outcome, reason, c.outcome, c.reason, err)
 			}
 			var snooze *rivertype.JobSnoozeError
 			var cancelErr *rivertype.JobCancelError

@@ -27,6 +27,14 @@ const (
 	OutcomeShutdown  = "shutdown"  // interrupted by Stop; back to the queue
 )
 
+// Why a job was cancelled, as reported to Metrics.ObserveCancel; a job
+// GitHub refused for good reports its analysis.RefusedError's Reason
+// (forbidden, unauthorized, unprocessable, bad_request, gone, refused).
+const (
+	CancelNotFound    = "not_found"    // the PR, repository or installation is gone (404)
+	CancelRateLimited = "rate_limited" // GitHub asked us to wait more than MaxSnoozes times
+)
+
 // minRateLimitWait is what GitHub's docs ask for when a rate-limit answer
 // carries neither retry-after nor x-ratelimit-reset.
 const minRateLimitWait = time.Minute
@@ -58,8 +66,11 @@ func (w *analysisWorker) Work(ctx context.Context, job *river.Job[analysisArgs])
 	)
 	start := time.Now()
 	err := w.runner.Analyze(ctx, a.job())
-	outcome, ret := w.judge(ctx, job.JobRow, err)
+	outcome, reason, ret := w.judge(ctx, job.JobRow, err)
 	w.metrics.ObserveAnalysis(outcome, time.Since(start))
+	if outcome == OutcomeCancelled {
+		w.metrics.ObserveCancel(reason)
+	}
 	switch outcome {
 	case OutcomeSuccess:
 		log.InfoContext(ctx, "analysis done", slog.Duration("took", time.Since(start)))
@@ -72,40 +83,57 @@ func (w *analysisWorker) Work(ctx context.Context, job *river.Job[analysisArgs])
 		log.InfoContext(ctx, "analysis interrupted by shutdown; back to the queue")
 	case OutcomeRetry:
 		log.WarnContext(ctx, "analysis failed; River will retry", slog.String("error", err.Error()))
+	case OutcomeCancelled:
+		log.WarnContext(ctx, "analysis cancelled: GitHub refused it for good; not retried",
+			slog.String("cancel_reason", reason), slog.String("error", err.Error()))
 	default:
 		log.ErrorContext(ctx, "analysis failed", slog.String("outcome", outcome), slog.String("error", err.Error()))
 	}
 	return ret
 }
 
-// judge maps the Runner's error to what River should do with the job.
-func (w *analysisWorker) judge(ctx context.Context, job *rivertype.JobRow, err error) (string, error) {
+// judge maps the Runner's error to what River should do with the job and,
+// for a cancelled job, why.
+func (w *analysisWorker) judge(ctx context.Context, job *rivertype.JobRow, err error) (outcome, reason string, ret error) {
 	if err == nil {
-		return OutcomeSuccess, nil
+		return OutcomeSuccess, "", nil
 	}
 	var ra *analysis.RetryAfterError
 	if errors.As(err, &ra) {
 		if n := snoozeCount(job); n >= w.maxSnoozes {
 			// Snoozing does not use up attempts; without a cap a
 			// repository GitHub always throttles would wait forever.
-			return OutcomeCancelled, river.JobCancel(fmt.Errorf("gave up after GitHub asked to wait %d times: %w", n, err))
+			return OutcomeCancelled, CancelRateLimited, river.JobCancel(fmt.Errorf("gave up after GitHub asked to wait %d times: %w", n, err))
 		}
-		return OutcomeSnoozed, river.JobSnooze(snoozeFor(ra.Wait))
+		return OutcomeSnoozed, "", river.JobSnooze(snoozeFor(ra.Wait))
 	}
-	if errors.Is(err, analysis.ErrNotFound) {
-		// The PR, repository or installation is gone: retrying cannot help.
-		return OutcomeCancelled, river.JobCancel(err)
+	if reason, ok := permanent(err); ok {
+		// Retrying cannot help: the job ends on its first attempt.
+		return OutcomeCancelled, reason, river.JobCancel(err)
 	}
 	if ctx.Err() != nil && errors.Is(ctx.Err(), context.Canceled) &&
 		!errors.Is(context.Cause(ctx), river.ErrJobCancelledRemotely) {
 		// Stop cancelled the job: put it back without spending an attempt.
 		// (A timeout is DeadlineExceeded and counts as a failed attempt.)
-		return OutcomeShutdown, river.JobSnooze(0)
+		return OutcomeShutdown, "", river.JobSnooze(0)
 	}
 	if job.Attempt >= job.MaxAttempts {
-		return OutcomeFailed, err
+		return OutcomeFailed, "", err
 	}
-	return OutcomeRetry, err
+	return OutcomeRetry, "", err
+}
+
+// permanent recognises errors no retry can cure: the PR, repository or
+// installation is gone, or GitHub refused the request for good.
+func permanent(err error) (reason string, ok bool) {
+	if errors.Is(err, analysis.ErrNotFound) {
+		return CancelNotFound, true
+	}
+	var refused *analysis.RefusedError
+	if errors.As(err, &refused) {
+		return refused.Reason(), true
+	}
+	return "", false
 }
 
 // snoozeFor never waits less than GitHub asked. It adds a second for clock
@@ -164,8 +192,10 @@ func (w *resolveWorker) Work(ctx context.Context, job *river.Job[resolveArgs]) e
 				return river.JobCancel(fmt.Errorf("gave up after GitHub asked to wait %d times: %w", n, err))
 			}
 			return river.JobSnooze(snoozeFor(ra.Wait))
-		case errors.Is(err, analysis.ErrNotFound):
-			log.WarnContext(ctx, "check suite's repository is gone", slog.String("error", err.Error()))
+		}
+		if reason, ok := permanent(err); ok {
+			log.WarnContext(ctx, "check suite resolution cancelled: GitHub refused it for good; not retried",
+				slog.String("cancel_reason", reason), slog.String("error", err.Error()))
 			return river.JobCancel(err)
 		}
 		return err

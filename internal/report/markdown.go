@@ -29,7 +29,11 @@ type SummaryInput struct {
 	ConfigProblems string
 	// NotAnalysed are files GitHub sent no patch for.
 	NotAnalysed []string
-	Elapsed     time.Duration
+	// Refused counts annotations GitHub refused for good (422), which the
+	// run therefore lacks; RefusedMessage is GitHub's explanation.
+	Refused        int
+	RefusedMessage string
+	Elapsed        time.Duration
 }
 
 // CheckRunSummary renders the Markdown summary of a check run, within
@@ -61,6 +65,14 @@ func CheckRunSummary(in SummaryInput) string {
 	b.WriteString("\n")
 	if total > in.Posted {
 		fmt.Fprintf(&b, "\n%d finding%s shown as annotations; %d more not annotated (`max_annotations`), most severe first.\n", in.Posted, plural(in.Posted), total-in.Posted)
+	}
+	if in.Refused > 0 {
+		fmt.Fprintf(&b, "\n**%d annotation%s refused by GitHub** and not shown inline", in.Refused, plural(in.Refused))
+		if in.RefusedMessage != "" {
+			// GitHub's message is one line the caller bounded.
+			fmt.Fprintf(&b, " (GitHub said: %s)", escapeCell(in.RefusedMessage))
+		}
+		b.WriteString("; the findings still count above and in the tables below.\n")
 	}
 	if st.Suppressed > 0 {
 		fmt.Fprintf(&b, "\n%d finding%s suppressed in the source (`prodready:ignore` or nosec).\n", st.Suppressed, plural(st.Suppressed))

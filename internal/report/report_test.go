@@ -146,3 +146,19 @@ func TestParseFormat(t *testing.T) {
 		t.Errorf("SARIF: %v %v", f, err)
 	}
 }
+
+func TestCheckRunSummarySaysWhatGitHubRefused(t *testing.T) {
+	in := SummaryInput{Result: sampleResult(), Posted: 3, Conclusion: "failure", FailOn: checks.Failure}
+	if s := CheckRunSummary(in); strings.Contains(s, "refused") {
+		t.Errorf("a run without refusals mentions them:\n%s", s)
+	}
+	in.Refused, in.RefusedMessage = 1, "Invalid annotation | line 7"
+	s := CheckRunSummary(in)
+	if !strings.Contains(s, "**1 annotation refused by GitHub** and not shown inline (GitHub said: Invalid annotation \\| line 7)") {
+		t.Errorf("summary:\n%s", s)
+	}
+	in.Refused, in.RefusedMessage = 3, ""
+	if s := CheckRunSummary(in); !strings.Contains(s, "**3 annotations refused by GitHub** and not shown inline;") {
+		t.Errorf("summary:\n%s", s)
+	}
+}

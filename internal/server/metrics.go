@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/prodready/prodready/internal/analysis"
 	"github.com/prodready/prodready/internal/queue"
 	"github.com/prodready/prodready/internal/recovery"
 	"github.com/prodready/prodready/internal/webhook"
@@ -24,7 +25,9 @@ type Metrics struct {
 	reg            *prometheus.Registry
 	deliveries     *prometheus.CounterVec
 	analyses       *prometheus.HistogramVec
+	cancelled      *prometheus.CounterVec
 	annotations    prometheus.Counter
+	refused        *prometheus.CounterVec
 	conclusions    *prometheus.CounterVec
 	githubRequests *prometheus.CounterVec
 	rateRemaining  prometheus.Gauge
@@ -47,10 +50,18 @@ func NewMetrics() *Metrics {
 			Help:    "Duration of analysis attempts by outcome (success, snoozed, retry, failed, cancelled, shutdown).",
 			Buckets: []float64{0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300},
 		}, []string{"outcome"}),
+		cancelled: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "prodready_analyses_cancelled_total",
+			Help: "Analyses cancelled without further retries, by reason (not_found, rate_limited, forbidden, unauthorized, unprocessable, bad_request, gone, refused).",
+		}, []string{"reason"}),
 		annotations: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "prodready_annotations_posted_total",
 			Help: "Check-run annotations sent to GitHub.",
 		}),
+		refused: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "prodready_annotations_refused_total",
+			Help: "Annotations missing from completed check runs because GitHub refused them for good, by reason (unprocessable: 422).",
+		}, []string{"reason"}),
 		conclusions: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "prodready_check_runs_completed_total",
 			Help: "Check runs the analysis completed, by conclusion.",
@@ -81,7 +92,7 @@ func NewMetrics() *Metrics {
 		m.recoveryFound.WithLabelValues(r)
 	}
 	m.reg.MustRegister(
-		m.deliveries, m.analyses, m.annotations, m.conclusions, m.githubRequests, m.rateRemaining,
+		m.deliveries, m.analyses, m.cancelled, m.annotations, m.refused, m.conclusions, m.githubRequests, m.rateRemaining,
 		m.recoveryFound, m.redelivered, m.recoveryErrors,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
@@ -107,6 +118,11 @@ func (m *Metrics) ObserveAnalysis(outcome string, took time.Duration) {
 	m.analyses.WithLabelValues(outcome).Observe(took.Seconds())
 }
 
+// ObserveCancel implements queue.Metrics.
+func (m *Metrics) ObserveCancel(reason string) {
+	m.cancelled.WithLabelValues(reason).Inc()
+}
+
 // AnalysisDone counts completed check runs by conclusion (the analysis
 // Observer); durations come from the queue's ObserveAnalysis.
 func (m *Metrics) AnalysisDone(conclusion string, _ time.Duration) {
@@ -117,6 +133,14 @@ func (m *Metrics) AnalysisDone(conclusion string, _ time.Duration) {
 func (m *Metrics) AnnotationsPosted(n int) {
 	if n > 0 {
 		m.annotations.Add(float64(n))
+	}
+}
+
+// AnnotationsRefused counts annotations a completed run lacks because
+// GitHub refused them (the analysis Observer).
+func (m *Metrics) AnnotationsRefused(n int, reason string) {
+	if n > 0 {
+		m.refused.WithLabelValues(reason).Add(float64(n))
 	}
 }
 
@@ -184,7 +208,8 @@ func (c *jobsCollector) Collect(ch chan<- prometheus.Metric) {
 }
 
 var (
-	_ webhook.Metrics  = (*Metrics)(nil)
-	_ queue.Metrics    = (*Metrics)(nil)
-	_ recovery.Metrics = (*Metrics)(nil)
+	_ analysis.Observer = (*Metrics)(nil)
+	_ webhook.Metrics   = (*Metrics)(nil)
+	_ queue.Metrics     = (*Metrics)(nil)
+	_ recovery.Metrics  = (*Metrics)(nil)
 )

@@ -33,8 +33,12 @@ type Options struct {
 	// set and Config.RecoveryInterval is positive.
 	HookDeliveries recovery.Source
 
-	// queueTestOnly speeds River's start-up in this package's tests.
-	queueTestOnly bool
+	// queueTestOnly speeds River's start-up in this package's tests;
+	// queueRetryBackoff and queuePoll shorten its retry schedule and its
+	// polling (queue.Config's TestRetryBackoff and TestPollInterval).
+	queueTestOnly     bool
+	queueRetryBackoff func(attempt int) time.Duration
+	queuePoll         time.Duration
 }
 
 // Server is the running App.
@@ -76,7 +80,9 @@ func New(ctx context.Context, cfg Config, runner analysis.Runner, factory analys
 			Max:      cfg.RecoveryMax,
 			Metrics:  metrics,
 		},
-		TestOnly: opts.queueTestOnly,
+		TestOnly:         opts.queueTestOnly,
+		TestRetryBackoff: opts.queueRetryBackoff,
+		TestPollInterval: opts.queuePoll,
 	}, runner, factory)
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)

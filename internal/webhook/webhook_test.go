@@ -255,6 +255,14 @@ func TestHandler(t *testing.T) {
 		{name: "draft pull request is analysed", d: delivery{event: "pull_request", body: prPayload("opened", "abc123", func(p obj) {
 			p["pull_request"].(obj)["draft"] = true
 		})}, status: 202, outcome: "pull_request/accepted", jobs: 1},
+		// The head lives in a fork owned by someone else: the job, and so
+		// the check run, belong to the base repository the event names.
+		{name: "pull request from a fork", d: delivery{event: "pull_request", body: prPayload("opened", "abc123", func(p obj) {
+			pr := p["pull_request"].(obj)
+			pr["head"] = obj{"sha": "abc123", "ref": "main", "label": "mallory:main",
+				"repo": obj{"id": 555, "name": "app-fork", "full_name": "mallory/app-fork", "fork": true, "owner": obj{"login": "mallory"}}}
+			pr["base"] = obj{"sha": "def456", "ref": "main", "label": "octo:main", "repo": repoJSON}
+		})}, status: 202, outcome: "pull_request/accepted", jobs: 1},
 		{name: "ignored action", d: delivery{event: "pull_request", body: prPayload("labeled", "abc123")}, status: 200, outcome: "pull_request/ignored"},
 		{name: "closed pull request", d: delivery{event: "pull_request", body: prPayload("synchronize", "abc123", func(p obj) {
 			p["pull_request"].(obj)["state"] = "closed"
