@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -138,5 +139,43 @@ func TestGroupCommitSlots(t *testing.T) {
 	}
 	if g.leaders != 0 || len(g.pending) != 0 {
 		t.Errorf("after the burst: %d leaders, %d pending", g.leaders, len(g.pending))
+	}
+}
+
+// TestOverlappingGroupsOnPostgres: two instances commit groups that share
+// delivery ids and jobs, listed in opposite orders. Postgres must not
+// abort either (sorted inserts wait in one order), and each delivery is
+// fresh for exactly one of them.
+func TestOverlappingGroupsOnPostgres(t *testing.T) {
+	shared := stores()[1:]
+	if len(shared) == 0 {
+		t.Skip("PRODREADY_TEST_POSTGRES_URL not set")
+	}
+	cfg := shared[0].cfg(t)
+	q1 := openQueue(t, cfg, newFakeRunner(), fakeFactory{})
+	q2 := openQueue(t, cfg, newFakeRunner(), fakeFactory{})
+	for round := range 10 {
+		var reqs []request
+		for i := range 100 {
+			id := fmt.Sprintf("r%d-d%02d", round, i)
+			reqs = append(reqs, request{deliveryID: id, analyses: []analysisArgs{newAnalysisArgs(job(i, fmt.Sprintf("sha%d-%d", round, i), id))}})
+		}
+		reversed := slices.Clone(reqs)
+		slices.Reverse(reversed)
+		var res [2][]intake.Result
+		var errs [2]error
+		var wg sync.WaitGroup
+		wg.Go(func() { res[0], errs[0] = q1.st.submit(context.Background(), reqs) })
+		wg.Go(func() { res[1], errs[1] = q2.st.submit(context.Background(), reversed) })
+		wg.Wait()
+		if errs[0] != nil || errs[1] != nil {
+			t.Fatalf("round %d: %v / %v", round, errs[0], errs[1])
+		}
+		for i := range reqs {
+			a, b := res[0][i], res[1][len(reqs)-1-i]
+			if a.Duplicate == b.Duplicate {
+				t.Fatalf("round %d, %s: fresh for both or neither (%+v, %+v)", round, reqs[i].deliveryID, a, b)
+			}
+		}
 	}
 }

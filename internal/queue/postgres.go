@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -36,7 +37,31 @@ func openPostgres(ctx context.Context, url string, maxConns int32) (*pgxpool.Poo
 
 type postgresDialect struct{ pool *pgxpool.Pool }
 
+// txAttempts bounds the retries of a transaction Postgres chose as the
+// victim of a deadlock or a serialization failure.
+const txAttempts = 3
+
+// withTx runs fn in a transaction and commits it. Postgres may abort one
+// of two transactions that wait on each other (several instances, or
+// several group commits of one, inserting the same delivery ids and jobs);
+// the aborted one is run again rather than answering the webhook 500, so
+// fn must be safe to repeat, which a function of its transaction alone is.
 func (d postgresDialect) withTx(ctx context.Context, fn func(context.Context, pgx.Tx) error) error {
+	for attempt := 1; ; attempt++ {
+		err := d.tryTx(ctx, fn)
+		if err == nil || attempt == txAttempts || !isTxConflict(err) || ctx.Err() != nil {
+			return err
+		}
+	}
+}
+
+// isTxConflict reports a deadlock (40P01) or serialization failure (40001).
+func isTxConflict(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "40P01" || pgErr.Code == "40001")
+}
+
+func (d postgresDialect) tryTx(ctx context.Context, fn func(context.Context, pgx.Tx) error) error {
 	tx, err := d.pool.Begin(ctx)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -55,10 +80,14 @@ func (d postgresDialect) withTx(ctx context.Context, fn func(context.Context, pg
 // recordDeliveries inserts every id of a group commit in one statement:
 // over the network, one round trip per delivery was most of a group's
 // time. A concurrent transaction inserting the same id makes this wait
-// for it to commit and then skip the id: exactly one of them wins.
+// for it to commit and then skip the id: exactly one of them wins. Ids go
+// in sorted, as the jobs do after them (batch.sorted), so that two
+// transactions sharing ids wait on each other in one order, not in a
+// cycle.
 func (d postgresDialect) recordDeliveries(ctx context.Context, tx pgx.Tx, ids []string, at time.Time) ([]bool, error) {
 	rows, err := tx.Query(ctx,
-		`INSERT INTO prodready_deliveries (delivery_id, received_at) SELECT DISTINCT unnest($1::text[]), $2::bigint
+		`INSERT INTO prodready_deliveries (delivery_id, received_at)
+SELECT id, $2::bigint FROM (SELECT DISTINCT unnest($1::text[]) AS id) AS d ORDER BY id
 ON CONFLICT (delivery_id) DO NOTHING RETURNING delivery_id`, ids, at.Unix())
 	if err != nil {
 		return nil, fmt.Errorf("record %d deliveries: %w", len(ids), err)
@@ -125,7 +154,7 @@ func (d postgresDialect) noteRedeliveries(ctx context.Context, ids []string, at 
 	// One statement; a concurrent run inserting the same id waits for it
 	// and then skips it, so each id is fresh for exactly one caller.
 	rows, err := d.pool.Query(ctx, `INSERT INTO prodready_redeliveries (delivery_id, found_at)
-SELECT id, $2 FROM unnest($1::text[]) AS t(id)
+SELECT id, $2 FROM unnest($1::text[]) AS t(id) ORDER BY id
 ON CONFLICT (delivery_id) DO NOTHING RETURNING delivery_id`, ids, at.Unix())
 	if err != nil {
 		return nil, fmt.Errorf("note missed deliveries: %w", err)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -112,7 +114,7 @@ func (s *riverStore[TTx]) submit(ctx context.Context, reqs []request) ([]intake.
 		if len(b.params) == 0 {
 			return nil
 		}
-		res, err := s.client.InsertManyTx(ctx, tx, b.params)
+		res, err := s.client.InsertManyTx(ctx, tx, b.sorted())
 		if err != nil {
 			return fmt.Errorf("insert %d jobs: %w", len(b.params), err)
 		}
@@ -136,7 +138,7 @@ func (s *riverStore[TTx]) insertAnalyses(ctx context.Context, jobs []analysisArg
 	if len(b.params) == 0 {
 		return results[0], nil
 	}
-	res, err := s.client.InsertMany(ctx, b.params)
+	res, err := s.client.InsertMany(ctx, b.sorted())
 	if err != nil {
 		return intake.Result{}, fmt.Errorf("insert %d analysis jobs: %w", len(b.params), err)
 	}
@@ -217,7 +219,24 @@ func (s recoveryStore[TTx]) Release(ctx context.Context, guid string) error {
 // which request each job came from.
 type batch struct {
 	params []river.InsertManyParams
+	keys   []string       // kind+key of params[i]
 	owner  map[string]int // kind+key → request index
+}
+
+// sorted returns the jobs ordered by key. Concurrent transactions that
+// insert some of the same unique jobs then wait on each other in one
+// order and cannot deadlock.
+func (b *batch) sorted() []river.InsertManyParams {
+	idx := make([]int, len(b.params))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(x, y int) int { return strings.Compare(b.keys[x], b.keys[y]) })
+	out := make([]river.InsertManyParams, len(idx))
+	for i, j := range idx {
+		out[i] = b.params[j]
+	}
+	return out
 }
 
 func newBatch() *batch { return &batch{owner: map[string]int{}} }
@@ -228,6 +247,7 @@ func (b *batch) add(req int, kind, key string, args river.JobArgs) bool {
 		return false
 	}
 	b.owner[k] = req
+	b.keys = append(b.keys, k)
 	b.params = append(b.params, river.InsertManyParams{Args: args})
 	return true
 }
