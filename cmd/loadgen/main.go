@@ -44,6 +44,7 @@ func main() {
 	dupEvery := flag.Int("dup-every", 10, "every k-th delivery repeats an earlier delivery id, as a GitHub redelivery does (0: none)")
 	timeout := flag.Duration("timeout", 2*time.Minute, "stop after this long whatever remains")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the run (server and senders) to this file")
+	warmup := flag.Int("warmup", 0, "deliveries sent first, at the same concurrency, and left out of the figures: connections opened, a cold server's first transactions paid (at most 10000)")
 	flag.Parse()
 	if *cpuProfile != "" {
 		stopProfile, err := startCPUProfile(*cpuProfile)
@@ -53,7 +54,7 @@ func main() {
 		}
 		defer stopProfile()
 	}
-	if err := run(*target, *self, *dbURL, *secret, *n, *c, *dupEvery, *timeout); err != nil {
+	if err := run(*target, *self, *dbURL, *secret, *n, *c, *dupEvery, *warmup, *timeout); err != nil {
 		fmt.Fprintf(os.Stderr, "loadgen: %v\n", err)
 		os.Exit(1) // skips the deferred profile stop: a failed run's profile is of no use
 	}
@@ -76,9 +77,9 @@ func startCPUProfile(path string) (func(), error) {
 	}, nil
 }
 
-func run(target string, self bool, dbURL, secret string, n, c, dupEvery int, timeout time.Duration) error {
-	if n < 1 || n > 100000 || c < 1 || c > 500 {
-		return errors.New("-n must be 1..100000 and -c 1..500")
+func run(target string, self bool, dbURL, secret string, n, c, dupEvery, warmup int, timeout time.Duration) error {
+	if n < 1 || n > 100000 || c < 1 || c > 500 || warmup < 0 || warmup > 10000 {
+		return errors.New("-n must be 1..100000, -c 1..500 and -warmup 0..10000")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
@@ -94,6 +95,22 @@ func run(target string, self bool, dbURL, secret string, n, c, dupEvery int, tim
 		return err
 	}
 	client := &http.Client{Timeout: 15 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: c, MaxConnsPerHost: c}}
+	warmAccepted := 0
+	if warmup > 0 {
+		// Ids and pull requests of their own, after those of the run.
+		lat, status, _ := burst(ctx, client, target, secret, warmup, c, 0, n)
+		warmAccepted = report(io.Discard, lat, status, 0)
+		fmt.Printf("warm-up: %d deliveries, not counted below\n", warmup)
+	}
+	lat, status, elapsed := burst(ctx, client, target, secret, n, c, dupEvery, 0)
+	accepted := report(os.Stdout, lat, status, elapsed)
+	stop(warmAccepted + accepted)
+	return nil
+}
+
+// burst sends n deliveries from c senders; delivery i uses id and pull
+// request offset+i, except that every dupEvery-th repeats the one before.
+func burst(ctx context.Context, client *http.Client, target, secret string, n, c, dupEvery, offset int) ([]time.Duration, []int, time.Duration) {
 	lat := make([]time.Duration, n)
 	status := make([]int, n)
 	var next atomic.Int64
@@ -112,6 +129,7 @@ func run(target string, self bool, dbURL, secret string, n, c, dupEvery int, tim
 				if dupEvery > 0 && i > 0 && i%dupEvery == 0 {
 					delivery = i - 1
 				}
+				delivery += offset
 				body := payload(delivery)
 				t0 := time.Now()
 				code, err := send(ctx, client, target, secret, fmt.Sprintf("loadgen-%06d", delivery), body)
@@ -124,10 +142,7 @@ func run(target string, self bool, dbURL, secret string, n, c, dupEvery int, tim
 		}()
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
-	accepted := report(os.Stdout, lat, status, elapsed)
-	stop(accepted)
-	return nil
+	return lat, status, time.Since(start)
 }
 
 func payload(i int) string {
