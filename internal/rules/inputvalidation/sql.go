@@ -66,7 +66,7 @@ func sqlSinkHint(lang diff.Language, code string) bool {
 	case diff.Go:
 		return hasAny(code, ".Query", ".Exec", ".Prepare", ".Raw", ".Named", ".MustExec")
 	case diff.JavaScript, diff.TypeScript:
-		return hasAny(code, ".query", ".execute", ".Raw", "Unsafe", ".unsafe")
+		return hasAny(code, ".query", ".execute", ".raw", ".Raw", "Unsafe", ".unsafe")
 	case diff.Java:
 		return hasAny(code, "execute", "query", "update", "prepare", "addBatch", "create", "batchUpdate")
 	}
