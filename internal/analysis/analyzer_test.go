@@ -4,32 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/prodready/prodready/internal/githubtest"
 	"github.com/prodready/prodready/internal/rules"
 )
-
-// keysDiff adds a file with n distinct AWS-shaped access key ids, one per
-// line: a cheap way to get exactly n failure-level findings.
-func keysDiff(n int) string {
-	r := rand.New(rand.NewPCG(1, 2))
-	const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
-	var b strings.Builder
-	fmt.Fprintf(&b, "diff --git a/deploy/keys.py b/deploy/keys.py\nnew file mode 100644\n--- /dev/null\n+++ b/deploy/keys.py\n@@ -0,0 +1,%d @@\n", n)
-	for i := 0; i < n; i++ {
-		key := make([]byte, 16)
-		for j := range key {
-			key[j] = alnum[r.IntN(len(alnum))]
-		}
-		fmt.Fprintf(&b, "+KEY_%d = \"AKIA%s\"\n", i, key)
-	}
-	return b.String()
-}
 
 const cleanDiff = `diff --git a/README.md b/README.md
 --- a/README.md
@@ -81,7 +64,7 @@ func annotationKeys(as []Annotation) []string {
 }
 
 func TestAnalyzePostsEveryAnnotationInBatches(t *testing.T) {
-	diff := keysDiff(120)
+	diff := githubtest.KeysDiff(1, 120)
 	gh := newFake(diff)
 	if err := newAnalyzer(t, gh).Analyze(context.Background(), job); err != nil {
 		t.Fatal(err)
@@ -122,7 +105,7 @@ func TestAnalyzePostsEveryAnnotationInBatches(t *testing.T) {
 }
 
 func TestAnalyzeIsIdempotent(t *testing.T) {
-	gh := newFake(keysDiff(60))
+	gh := newFake(githubtest.KeysDiff(1, 60))
 	a := newAnalyzer(t, gh)
 	for i := 0; i < 3; i++ {
 		if err := a.Analyze(context.Background(), job); err != nil {
@@ -130,14 +113,14 @@ func TestAnalyzeIsIdempotent(t *testing.T) {
 		}
 	}
 	runs := gh.runsFor("head1")
-	want := len(engineFindings(t, keysDiff(60)))
+	want := len(engineFindings(t, githubtest.KeysDiff(1, 60)))
 	if len(runs) != 1 || len(runs[0].annotations) != want {
 		t.Fatalf("%d runs, %d annotations; want 1 run with %d", len(runs), len(runs[0].annotations), want)
 	}
 }
 
 func TestAnalyzeResumesAfterAFailedBatch(t *testing.T) {
-	gh := newFake(keysDiff(130))
+	gh := newFake(githubtest.KeysDiff(1, 130))
 	a := newAnalyzer(t, gh)
 	// The first batch lands, the second fails: the job errors and retries.
 	gh.fail("UpdateCheckRun", nil, errors.New("502 bad gateway"))
@@ -159,7 +142,7 @@ func TestAnalyzeResumesAfterAFailedBatch(t *testing.T) {
 		}
 		seen[k] = true
 	}
-	if len(seen) != len(engineFindings(t, keysDiff(130))) || runs[0].Conclusion != "failure" {
+	if len(seen) != len(engineFindings(t, githubtest.KeysDiff(1, 130))) || runs[0].Conclusion != "failure" {
 		t.Fatalf("%d distinct annotations, conclusion %q", len(seen), runs[0].Conclusion)
 	}
 }
@@ -182,7 +165,7 @@ func TestForceCreatesANewRun(t *testing.T) {
 }
 
 func TestSupersededRunIsCancelled(t *testing.T) {
-	gh := newFake(keysDiff(3))
+	gh := newFake(githubtest.KeysDiff(1, 3))
 	a := newAnalyzer(t, gh)
 	// A run exists in progress for head1 (say, from a crashed attempt),
 	// then the author pushes head2.
@@ -211,7 +194,7 @@ func TestSupersededRunIsCancelled(t *testing.T) {
 func TestDiffTooLargeFallsBackToFiles(t *testing.T) {
 	gh := newFake("")
 	gh.tooLarge = true
-	patch := strings.SplitN(keysDiff(4), "@@ -0,0", 2)[1]
+	patch := strings.SplitN(githubtest.KeysDiff(1, 4), "@@ -0,0", 2)[1]
 	gh.files = []PullFile{
 		{Filename: "deploy/keys.py", Status: "added", Additions: 4, Patch: "@@ -0,0" + patch},
 		{Filename: "assets/logo.png", Status: "added", Additions: 0},
@@ -230,7 +213,7 @@ func TestDiffTooLargeFallsBackToFiles(t *testing.T) {
 }
 
 func TestConfigFromBaseBranch(t *testing.T) {
-	gh := newFake(keysDiff(2))
+	gh := newFake(githubtest.KeysDiff(1, 2))
 	gh.contents["main:.github/prodready.yml"] = "version: 1\nfail_on: never\n"
 	// The PR tries to switch the secrets family off: it must not count.
 	gh.contents["head1:.github/prodready.yml"] = "version: 1\nfamilies:\n  secrets:\n    enabled: false\n"
@@ -266,7 +249,7 @@ func TestInvalidConfigIsReportedNotFatal(t *testing.T) {
 }
 
 func TestTransientConfigErrorRetriesWithoutVerdict(t *testing.T) {
-	gh := newFake(keysDiff(2))
+	gh := newFake(githubtest.KeysDiff(1, 2))
 	gh.fail("FileContent", errors.New("502 bad gateway"))
 	err := newAnalyzer(t, gh).Analyze(context.Background(), job)
 	if err == nil || !strings.Contains(err.Error(), "fetch config") {
@@ -387,7 +370,7 @@ func observedAnalyzer(t *testing.T, gh *fakeGitHub) (*Analyzer, *observed) {
 	return a, obs
 }
 
-// keyLine is the diff line of keysDiff's i-th key (1-based lines).
+// keyLine is the diff line of githubtest.KeysDiff's i-th key (1-based lines).
 func keyLine(i int) int { return i + 1 }
 
 func countWrites(gh *fakeGitHub) int {
@@ -406,7 +389,7 @@ func countWrites(gh *fakeGitHub) int {
 // for one invalid annotation; the analysis finds that one by halving the
 // batch, leaves it out, says so and completes the run.
 func TestRefusedAnnotationIsIsolatedAndSkipped(t *testing.T) {
-	diff := keysDiff(120)
+	diff := githubtest.KeysDiff(1, 120)
 	gh := newFake(diff)
 	bad := keyLine(30)
 	gh.refuse = func(a Annotation) bool { return a.Path == "deploy/keys.py" && a.StartLine == bad }
@@ -440,7 +423,7 @@ func TestRefusedAnnotationIsIsolatedAndSkipped(t *testing.T) {
 // TestRefusalProbesAreBounded: many refused annotations do not turn into
 // many writes; what the budget cannot isolate is skipped whole and counted.
 func TestRefusalProbesAreBounded(t *testing.T) {
-	diff := keysDiff(120)
+	diff := githubtest.KeysDiff(1, 120)
 	gh := newFake(diff)
 	gh.refuse = func(a Annotation) bool { return a.Path == "deploy/keys.py" && a.StartLine%3 == 0 }
 	a, obs := observedAnalyzer(t, gh)
@@ -469,7 +452,7 @@ func TestRefusalProbesAreBounded(t *testing.T) {
 // TestOneOffUnprocessableIsNotARefusal: a 422 that does not repeat leaves
 // nothing out.
 func TestOneOffUnprocessableIsNotARefusal(t *testing.T) {
-	diff := keysDiff(60)
+	diff := githubtest.KeysDiff(1, 60)
 	gh := newFake(diff)
 	gh.fail("UpdateCheckRun", &RefusedError{Status: 422, Message: "Validation Failed", Err: errors.New("422")})
 	a, obs := observedAnalyzer(t, gh)
@@ -486,7 +469,7 @@ func TestOneOffUnprocessableIsNotARefusal(t *testing.T) {
 // the answer was lost; the retried job lists what GitHub holds and posts
 // only the rest.
 func TestResumeAfterALostAnswerPostsNothingTwice(t *testing.T) {
-	diff := keysDiff(130)
+	diff := githubtest.KeysDiff(1, 130)
 	gh := newFake(diff)
 	gh.lose = 2 // the first two batches land, their answers do not
 	a := newAnalyzer(t, gh)
@@ -519,7 +502,7 @@ func TestResumeAfterALostAnswerPostsNothingTwice(t *testing.T) {
 // count no longer says which annotations are held; the retry still posts
 // each missing one once.
 func TestResumeAcrossARefusedGap(t *testing.T) {
-	diff := keysDiff(130)
+	diff := githubtest.KeysDiff(1, 130)
 	gh := newFake(diff)
 	bad := keyLine(7)
 	gh.refuse = func(a Annotation) bool { return a.Path == "deploy/keys.py" && a.StartLine == bad }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sort"
@@ -122,24 +121,9 @@ func TestRealClientMatchesCLI(t *testing.T) {
 	}
 }
 
-func keysDiff(n int) string {
-	r := rand.New(rand.NewPCG(3, 4))
-	const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
-	var b strings.Builder
-	fmt.Fprintf(&b, "diff --git a/deploy/keys.py b/deploy/keys.py\nnew file mode 100644\n--- /dev/null\n+++ b/deploy/keys.py\n@@ -0,0 +1,%d @@\n", n)
-	for i := 0; i < n; i++ {
-		key := make([]byte, 16)
-		for j := range key {
-			key[j] = alnum[r.IntN(len(alnum))]
-		}
-		fmt.Fprintf(&b, "+KEY_%d = \"AKIA%s\"\n", i, key)
-	}
-	return b.String()
-}
-
 func TestManyAnnotationsFaultsAndNoLeaks(t *testing.T) {
 	e := newEnv(t)
-	diff := keysDiff(120)
+	diff := githubtest.KeysDiff(3, 120)
 	job := e.addPR(diff)
 	// GETs fail with 502 twice (retried by the client), then a write hits a
 	// secondary rate limit: the job must hand the wait to the queue, and the
@@ -193,7 +177,7 @@ func TestManyAnnotationsFaultsAndNoLeaks(t *testing.T) {
 
 func TestDiffTooLargeUsesFilesAPI(t *testing.T) {
 	e := newEnv(t)
-	diff := keysDiff(3)
+	diff := githubtest.KeysDiff(3, 3)
 	patch := "@@ -0,0" + strings.SplitN(diff, "@@ -0,0", 2)[1]
 	e.gh.AddPull(repoName, githubtest.PullRequest{Number: 12, Diff: diff, Files: []githubtest.File{
 		{Filename: "deploy/keys.py", Status: "added", Additions: 3, Patch: patch},
@@ -237,7 +221,7 @@ func TestRequestCountOfOnePR(t *testing.T) {
 // so, and no other annotation is lost or doubled.
 func TestRefusedAnnotationAgainstGitHub(t *testing.T) {
 	e := newEnv(t)
-	diff := keysDiff(120)
+	diff := githubtest.KeysDiff(3, 120)
 	job := e.addPR(diff)
 	const bad = 40
 	e.gh.RefuseAnnotations(func(a githubtest.Annotation) bool { return a.Path == "deploy/keys.py" && a.StartLine == bad }, "Invalid request: annotation is outside the file")
@@ -266,7 +250,7 @@ func TestRefusedAnnotationAgainstGitHub(t *testing.T) {
 // the retried job reads what GitHub holds and posts each annotation once.
 func TestLostAnswerThenResume(t *testing.T) {
 	e := newEnv(t)
-	diff := keysDiff(120)
+	diff := githubtest.KeysDiff(3, 120)
 	job := e.addPR(diff)
 	e.gh.Inject(githubtest.Route("PATCH /repos/{o}/{r}/check-runs/{id}"), githubtest.Fault{}, githubtest.LostAnswer())
 	if err := e.analyzer.Analyze(context.Background(), job); err == nil {
@@ -292,7 +276,7 @@ func TestLostAnswerThenResume(t *testing.T) {
 // the head SHA, and the configuration comes from the base branch.
 func TestPullRequestFromAFork(t *testing.T) {
 	e := newEnv(t)
-	diff := keysDiff(3)
+	diff := githubtest.KeysDiff(3, 3)
 	head := githubtest.FakeSHA("fork head")
 	e.gh.AddPull(repoName, githubtest.PullRequest{Number: 31, HeadSHA: head, HeadRepo: "mallory/shop", HeadRef: "main", Author: "mallory", Diff: diff})
 	e.gh.SetFile(repoName, "main", ".github/prodready.yml", []byte("version: 1\nfail_on: never\n"))

@@ -4,6 +4,7 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"time"
@@ -341,4 +342,23 @@ func (s *Server) IssueToken(installationID int64) string {
 	defer s.mu.Unlock()
 	s.tokens[tok] = tokenGrant{installation: installationID, expires: s.now().Add(s.tokenTTL)}
 	return tok
+}
+
+// KeysDiff is a diff adding deploy/keys.py with n distinct AWS-shaped
+// access key ids, one a line: n secret findings, enough for several
+// annotation batches when n > 50. seed picks the keys, so that tests
+// sharing one fake can tell their pull requests apart.
+func KeysDiff(seed uint64, n int) string {
+	r := rand.New(rand.NewPCG(seed, 9))
+	const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+	var b strings.Builder
+	fmt.Fprintf(&b, "diff --git a/deploy/keys.py b/deploy/keys.py\nnew file mode 100644\n--- /dev/null\n+++ b/deploy/keys.py\n@@ -0,0 +1,%d @@\n", n)
+	key := make([]byte, 16)
+	for i := range n {
+		for j := range key {
+			key[j] = alnum[r.IntN(len(alnum))]
+		}
+		fmt.Fprintf(&b, "+KEY_%d = \"AKIA%s\"\n", i, key)
+	}
+	return b.String()
 }

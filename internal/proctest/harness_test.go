@@ -7,7 +7,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -86,25 +85,9 @@ func newWorld(t *testing.T, store map[string]string) *world {
 // addPR adds pull request n with a diff of keys lines, and returns its
 // head SHA and diff.
 func (w *world) addPR(n, keys int) (head, diff string) {
-	diff = keysDiff(n, keys)
+	diff = githubtest.KeysDiff(uint64(n), keys)
 	w.gh.AddPull(repoFull, githubtest.PullRequest{Number: n, Title: "Add deploy keys", Diff: diff})
 	return githubtest.FakeSHA(fmt.Sprintf("%s#%d head", repoFull, n)), diff
-}
-
-// keysDiff adds one line per finding, each an AWS access key id.
-func keysDiff(seed, n int) string {
-	r := rand.New(rand.NewPCG(uint64(seed), 9))
-	const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
-	var b strings.Builder
-	fmt.Fprintf(&b, "diff --git a/deploy/keys.py b/deploy/keys.py\nnew file mode 100644\n--- /dev/null\n+++ b/deploy/keys.py\n@@ -0,0 +1,%d @@\n", n)
-	for i := range n {
-		key := make([]byte, 16)
-		for j := range key {
-			key[j] = alnum[r.IntN(len(alnum))]
-		}
-		fmt.Fprintf(&b, "+KEY_%d = \"AKIA%s\"\n", i, key)
-	}
-	return b.String()
 }
 
 // proc is one `app serve` process.

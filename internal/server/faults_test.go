@@ -43,7 +43,7 @@ const (
 // or a log line.
 func TestGitHubFaultScript(t *testing.T) {
 	gh := githubtest.New(t)
-	diff := keysDiff(keys)
+	diff := githubtest.KeysDiff(5, keys)
 	gh.AddPull(repoFull, githubtest.PullRequest{Number: 5, Title: "Add deploy keys", Diff: diff})
 	head := githubtest.FakeSHA(repoFull + "#5 head")
 	gh.RefuseAnnotations(func(a githubtest.Annotation) bool {
@@ -427,7 +427,7 @@ func TestPermanentRefusalEndsTheJobOnce(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			gh := githubtest.New(t)
-			gh.AddPull(repoFull, githubtest.PullRequest{Number: 5, Diff: keysDiff(3)})
+			gh.AddPull(repoFull, githubtest.PullRequest{Number: 5, Diff: githubtest.KeysDiff(5, 3)})
 			head := githubtest.FakeSHA(repoFull + "#5 head")
 			c.script(gh)
 			a := startApp(t, gh)
@@ -464,7 +464,7 @@ func TestPermanentRefusalEndsTheJobOnce(t *testing.T) {
 func TestForkPullRequestEndToEnd(t *testing.T) {
 	gh := githubtest.New(t)
 	head := githubtest.FakeSHA("mallory's head")
-	gh.AddPull(repoFull, githubtest.PullRequest{Number: 8, HeadSHA: head, HeadRepo: "mallory/shop", HeadRef: "main", Author: "mallory", Diff: keysDiff(2)})
+	gh.AddPull(repoFull, githubtest.PullRequest{Number: 8, HeadSHA: head, HeadRepo: "mallory/shop", HeadRef: "main", Author: "mallory", Diff: githubtest.KeysDiff(5, 2)})
 	a := startApp(t, gh)
 	if code := a.deliver(t, "pull_request", "delivery-fork", pullRequestOpened(repoFull, 8, head, "mallory/shop")); code != http.StatusAccepted {
 		t.Fatalf("pull_request.opened from a fork: %d", code)

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"path/filepath"
@@ -211,23 +210,6 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
-}
-
-// keysDiff adds a file of n distinct AWS-shaped key ids, one per line:
-// exactly n failure-level findings, enough for several annotation batches.
-func keysDiff(n int) string {
-	r := rand.New(rand.NewPCG(5, 6))
-	const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
-	var b strings.Builder
-	fmt.Fprintf(&b, "diff --git a/deploy/keys.py b/deploy/keys.py\nnew file mode 100644\n--- /dev/null\n+++ b/deploy/keys.py\n@@ -0,0 +1,%d @@\n", n)
-	for i := 0; i < n; i++ {
-		key := make([]byte, 16)
-		for j := range key {
-			key[j] = alnum[r.IntN(len(alnum))]
-		}
-		fmt.Fprintf(&b, "+KEY_%d = \"AKIA%s\"\n", i, key)
-	}
-	return b.String()
 }
 
 // route names a logged request the way the budget counts it.
