@@ -277,6 +277,32 @@ func expectedAnnotations(t *testing.T, diff string) []string {
 	return out
 }
 
+// checkNoLeaks asserts that no request to GitHub and no log line of procs
+// holds a key of diff unmasked, the webhook secret, the App's private key or
+// an installation token (the processes log at debug level).
+func checkNoLeaks(t *testing.T, w *world, diff string, procs ...*proc) {
+	t.Helper()
+	pemLines := strings.Split(strings.TrimSpace(string(w.gh.App().PrivateKeyPEM)), "\n")
+	secrets := append(w.gh.IssuedTokens(), webhookSecret, pemLines[len(pemLines)/2])
+	for _, line := range strings.Split(diff, "\n") {
+		if i := strings.Index(line, "AKIA"); i >= 0 {
+			secrets = append(secrets, line[i:i+20])
+		}
+	}
+	for _, s := range secrets {
+		for _, p := range procs {
+			if strings.Contains(p.logs.String(), s) {
+				t.Errorf("%s's logs hold a secret (%.4s…)", p.name, s)
+			}
+		}
+		for _, r := range w.gh.Requests() {
+			if bytes.Contains(r.Body, []byte(s)) || strings.Contains(r.Query, s) {
+				t.Errorf("%s %s carries a secret (%.4s…) in its body or query", r.Method, r.Path, s)
+			}
+		}
+	}
+}
+
 func statuses(runs []githubtest.CheckRun) []string {
 	var out []string
 	for _, r := range runs {

@@ -82,6 +82,7 @@ func TestKillDuringAnalysisSQLite(t *testing.T) {
 			second := w.start("restarted", nil)
 			runs := w.waitCompleted(60*time.Second, head)
 			checkOneRun(t, runs, diff)
+			checkNoLeaks(t, w, diff, first, second)
 			if !strings.Contains(second.logs.String(), "rescued at start-up") {
 				t.Errorf("the restarted process did not report the rescue")
 			}
@@ -126,6 +127,7 @@ func TestKillDuringAnalysisPostgres(t *testing.T) {
 
 			runs := w.waitCompleted(120*time.Second, head)
 			checkOneRun(t, runs, diff)
+			checkNoLeaks(t, w, diff, first, second)
 			if !strings.Contains(second.logs.String(), `"msg":"analysis done"`) {
 				t.Errorf("the surviving instance did not finish the analysis")
 			}

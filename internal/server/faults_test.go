@@ -219,8 +219,12 @@ func TestGitHubFaultScript(t *testing.T) {
 		}
 		for _, line := range strings.Split(diff, "\n") {
 			if i := strings.Index(line, "AKIA"); i >= 0 {
+				key := line[i : i+20]
+				if strings.Contains(logs, key) {
+					t.Fatalf("logs hold a key from the diff unmasked")
+				}
 				for _, r := range reqs {
-					if bytes.Contains(r.Body, []byte(line[i:i+20])) {
+					if bytes.Contains(r.Body, []byte(key)) {
 						t.Fatalf("%s %s sent a key from the diff unmasked", r.Method, r.Path)
 					}
 				}
