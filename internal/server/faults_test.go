@@ -3,9 +3,11 @@ package server
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,6 +17,7 @@ import (
 	"github.com/prodready/prodready/internal/analysis"
 	"github.com/prodready/prodready/internal/githubtest"
 	"github.com/prodready/prodready/internal/queue"
+	"github.com/prodready/prodready/internal/queue/queuetest"
 )
 
 // The retry budget TestGitHubFaultScript holds the App to, per installation:
@@ -42,6 +45,23 @@ const (
 // budget, never sooner than GitHub asked, and with no secret in a request
 // or a log line.
 func TestGitHubFaultScript(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) {
+		gitHubFaultScript(t, Config{DBPath: filepath.Join(t.TempDir(), "q.db")})
+	})
+	t.Run("postgres", func(t *testing.T) {
+		url := queuetest.PostgresURL()
+		if url == "" {
+			t.Skip(queuetest.EnvPostgresURL + " not set")
+		}
+		u := queuetest.PostgresSchema(t, url)
+		if _, err := queue.Migrate(context.Background(), queue.Config{DatabaseURL: u}); err != nil {
+			t.Fatal(err)
+		}
+		gitHubFaultScript(t, Config{DatabaseURL: u})
+	})
+}
+
+func gitHubFaultScript(t *testing.T, store Config) {
 	gh := githubtest.New(t)
 	diff := githubtest.KeysDiff(5, keys)
 	gh.AddPull(repoFull, githubtest.PullRequest{Number: 5, Title: "Add deploy keys", Diff: diff})
@@ -85,7 +105,7 @@ func TestGitHubFaultScript(t *testing.T) {
 	gh.Inject(patch.Body(`"start_line":110,`), githubtest.LostAnswer())
 	gh.Inject(annotations, githubtest.PrimaryLimitIn(2*time.Second))
 
-	a := startApp(t, gh)
+	a := startAppOn(t, gh, store)
 	start := time.Now()
 	if code := a.deliver(t, "pull_request", "delivery-1", pullRequestOpened(repoFull, 5, head, "")); code != http.StatusAccepted {
 		t.Fatalf("pull_request.opened: %d", code)

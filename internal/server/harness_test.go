@@ -23,7 +23,7 @@ import (
 	"github.com/prodready/prodready/internal/githubtest"
 )
 
-// app is the whole App in-process, as in TestEndToEnd, on SQLite, wired to
+// app is the whole App in-process, as in TestEndToEnd, wired to
 // a fake GitHub through the real clients, with every log line and metric
 // kept for assertions. Timings are shortened where production waits are
 // the App's own choice (backoffs, polling, the attempt timeout), never
@@ -46,6 +46,12 @@ const (
 
 func startApp(t *testing.T, gh *githubtest.Server) *app {
 	t.Helper()
+	return startAppOn(t, gh, Config{DBPath: filepath.Join(t.TempDir(), "q.db")})
+}
+
+// startAppOn is startApp on the store store names (DBPath or DatabaseURL).
+func startAppOn(t *testing.T, gh *githubtest.Server, store Config) *app {
+	t.Helper()
 	a := &app{gh: gh, metrics: NewMetrics(), logs: &syncBuffer{}, secret: "faults-webhook-secret"}
 	logger := slog.New(slog.NewJSONHandler(a.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	factory, err := ghclient.NewFactory(ghclient.Config{
@@ -61,7 +67,7 @@ func startApp(t *testing.T, gh *githubtest.Server) *app {
 		t.Fatal(err)
 	}
 	a.runner = &attemptLog{next: runner}
-	cfg := Config{AppID: gh.App().ID, WebhookSecret: []byte(a.secret), DBPath: filepath.Join(t.TempDir(), "q.db"), Workers: 2, ShutdownTimeout: 10 * time.Second}
+	cfg := Config{AppID: gh.App().ID, WebhookSecret: []byte(a.secret), DBPath: store.DBPath, DatabaseURL: store.DatabaseURL, Workers: 2, ShutdownTimeout: 10 * time.Second}
 	ctx, cancel := context.WithCancel(context.Background())
 	srv, err := New(ctx, cfg, a.runner, factory, Options{
 		Logger: logger, Metrics: a.metrics, queueTestOnly: true,
