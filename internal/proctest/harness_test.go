@@ -39,7 +39,10 @@ func runTests(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	appBinary = filepath.Join(dir, "app")
-	build := exec.Command("go", "build", "-o", appBinary, "github.com/prodready/prodready/cmd/app")
+	// Built as the Dockerfile builds the image's binary (static, no cgo,
+	// trimmed paths), so these tests run what the container ships.
+	build := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", appBinary, "github.com/prodready/prodready/cmd/app")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "proctest: build app:", err)
