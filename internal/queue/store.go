@@ -78,9 +78,10 @@ type riverStore[TTx any] struct {
 
 // submit records each request's delivery id and inserts its jobs, all in
 // one transaction, so a delivery is either wholly queued or not at all: the
-// webhook may answer 202 only once this returned nil. It takes several
-// requests so that concurrent webhook requests can later share one commit
-// (issue 6); results are per request, in order.
+// webhook may answer 202 only once this returned nil. It takes the
+// requests of one group commit (groupcommit.go); results are per request,
+// in order. On Postgres the transaction may run again (postgresDialect.
+// withTx), so everything it computes is computed inside it.
 func (s *riverStore[TTx]) submit(ctx context.Context, reqs []request) ([]intake.Result, error) {
 	var results []intake.Result
 	err := s.db.withTx(ctx, func(ctx context.Context, tx TTx) error {
