@@ -10,9 +10,6 @@ package main
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -32,6 +29,7 @@ import (
 
 	"github.com/prodready/prodready/internal/analysis"
 	"github.com/prodready/prodready/internal/server"
+	"github.com/prodready/prodready/internal/webhook"
 )
 
 func main() {
@@ -151,8 +149,6 @@ func payload(i int) string {
 }
 
 func send(ctx context.Context, client *http.Client, target, secret, delivery, body string) (int, error) {
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write([]byte(body))
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, strings.NewReader(body))
 	if err != nil {
 		return 0, err
@@ -160,7 +156,7 @@ func send(ctx context.Context, client *http.Client, target, secret, delivery, bo
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-GitHub-Event", "pull_request")
 	req.Header.Set("X-GitHub-Delivery", delivery)
-	req.Header.Set("X-Hub-Signature-256", "sha256="+hex.EncodeToString(mac.Sum(nil)))
+	req.Header.Set("X-Hub-Signature-256", webhook.Signature([]byte(secret), []byte(body)))
 	resp, err := client.Do(req)
 	if err != nil {
 		return 0, err

@@ -3,9 +3,6 @@ package proctest
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"net"
 	"net/http"
@@ -22,6 +19,7 @@ import (
 
 	"github.com/prodready/prodready/internal/githubtest"
 	"github.com/prodready/prodready/internal/rules"
+	"github.com/prodready/prodready/internal/webhook"
 )
 
 // appBinary is `app` built once for the package's tests.
@@ -186,8 +184,6 @@ func (p *proc) wait(bound time.Duration) int {
 // send delivers one signed webhook and returns the status.
 func (p *proc) send(event, delivery, body string) int {
 	p.t.Helper()
-	mac := hmac.New(sha256.New, []byte(webhookSecret))
-	mac.Write([]byte(body))
 	req, err := http.NewRequest(http.MethodPost, p.url+"/webhook", strings.NewReader(body))
 	if err != nil {
 		p.t.Fatal(err)
@@ -195,7 +191,7 @@ func (p *proc) send(event, delivery, body string) int {
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-GitHub-Event", event)
 	req.Header.Set("X-GitHub-Delivery", delivery)
-	req.Header.Set("X-Hub-Signature-256", "sha256="+hex.EncodeToString(mac.Sum(nil)))
+	req.Header.Set("X-Hub-Signature-256", webhook.Signature([]byte(webhookSecret), []byte(body)))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		p.t.Errorf("deliver %s %s to %s: %v", event, delivery, p.name, err)

@@ -3,9 +3,6 @@ package recovery_test
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -56,10 +53,8 @@ func TestRelevantMatchesTheWebhookHandler(t *testing.T) {
 				t.Fatal(err)
 			}
 			body := []byte(fmt.Sprintf(payloads[event], action))
-			mac := hmac.New(sha256.New, []byte(secret))
-			mac.Write(body)
 			req := httptest.NewRequest(http.MethodPost, "/webhook", bytes.NewReader(body))
-			req.Header.Set("X-Hub-Signature-256", "sha256="+hex.EncodeToString(mac.Sum(nil)))
+			req.Header.Set("X-Hub-Signature-256", webhook.Signature([]byte(secret), body))
 			req.Header.Set("X-GitHub-Event", event)
 			req.Header.Set("X-GitHub-Delivery", fmt.Sprintf("%s-%d", event, i))
 			req.Header.Set("Content-Type", "application/json")

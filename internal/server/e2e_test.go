@@ -3,9 +3,6 @@ package server
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"net"
 	"net/http"
@@ -23,6 +20,7 @@ import (
 	"github.com/prodready/prodready/internal/queue"
 	"github.com/prodready/prodready/internal/queue/queuetest"
 	"github.com/prodready/prodready/internal/rules"
+	"github.com/prodready/prodready/internal/webhook"
 )
 
 // TestEndToEnd drives the App as GitHub would: signed deliveries over
@@ -84,13 +82,11 @@ func endToEnd(t *testing.T, store Config) {
 
 	send := func(event, delivery, body string) int {
 		t.Helper()
-		mac := hmac.New(sha256.New, []byte(secret))
-		mac.Write([]byte(body))
 		req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("X-GitHub-Event", event)
 		req.Header.Set("X-GitHub-Delivery", delivery)
-		req.Header.Set("X-Hub-Signature-256", "sha256="+hex.EncodeToString(mac.Sum(nil)))
+		req.Header.Set("X-Hub-Signature-256", webhook.Signature([]byte(secret), []byte(body)))
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -221,12 +217,10 @@ func TestTwoInstancesOnePostgres(t *testing.T) {
 		stopped = append(stopped, done)
 	}
 	send := func(instance int, event, delivery, body string) int {
-		mac := hmac.New(sha256.New, []byte(secret))
-		mac.Write([]byte(body))
 		req, _ := http.NewRequest(http.MethodPost, urls[instance], strings.NewReader(body))
 		req.Header.Set("X-GitHub-Event", event)
 		req.Header.Set("X-GitHub-Delivery", delivery)
-		req.Header.Set("X-Hub-Signature-256", "sha256="+hex.EncodeToString(mac.Sum(nil)))
+		req.Header.Set("X-Hub-Signature-256", webhook.Signature([]byte(secret), []byte(body)))
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Error(err)

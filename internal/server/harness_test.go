@@ -3,9 +3,6 @@ package server
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"log/slog"
@@ -21,6 +18,7 @@ import (
 	"github.com/prodready/prodready/internal/analysis"
 	"github.com/prodready/prodready/internal/ghclient"
 	"github.com/prodready/prodready/internal/githubtest"
+	"github.com/prodready/prodready/internal/webhook"
 )
 
 // app is the whole App in-process, as in TestEndToEnd, wired to
@@ -103,8 +101,6 @@ func startAppOn(t *testing.T, gh *githubtest.Server, store Config) *app {
 // deliver sends a signed webhook delivery and returns the status.
 func (a *app) deliver(t *testing.T, event, delivery, body string) int {
 	t.Helper()
-	mac := hmac.New(sha256.New, []byte(a.secret))
-	mac.Write([]byte(body))
 	req, err := http.NewRequest(http.MethodPost, a.url+"/webhook", strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
@@ -112,7 +108,7 @@ func (a *app) deliver(t *testing.T, event, delivery, body string) int {
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-GitHub-Event", event)
 	req.Header.Set("X-GitHub-Delivery", delivery)
-	req.Header.Set("X-Hub-Signature-256", "sha256="+hex.EncodeToString(mac.Sum(nil)))
+	req.Header.Set("X-Hub-Signature-256", webhook.Signature([]byte(a.secret), []byte(body)))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -3,12 +3,9 @@ package server
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha256"
 	"crypto/x509"
-	"encoding/hex"
 	"encoding/pem"
 	"errors"
 	"io"
@@ -26,6 +23,7 @@ import (
 	"github.com/prodready/prodready/internal/analysis"
 	"github.com/prodready/prodready/internal/ghclient"
 	"github.com/prodready/prodready/internal/recovery"
+	"github.com/prodready/prodready/internal/webhook"
 )
 
 // Metrics is what serve.go hands the GitHub client and the analysis.
@@ -272,10 +270,8 @@ func get(t *testing.T, h http.Handler, path string) (int, string) {
 
 func signedDelivery(t *testing.T, h http.Handler, id string, body []byte) int {
 	t.Helper()
-	mac := hmac.New(sha256.New, []byte(webhookSecret))
-	mac.Write(body)
 	req := httptest.NewRequest(http.MethodPost, "/webhook", bytes.NewReader(body))
-	req.Header.Set("X-Hub-Signature-256", "sha256="+hex.EncodeToString(mac.Sum(nil)))
+	req.Header.Set("X-Hub-Signature-256", webhook.Signature([]byte(webhookSecret), body))
 	req.Header.Set("X-GitHub-Event", "pull_request")
 	req.Header.Set("X-GitHub-Delivery", id)
 	req.Header.Set("Content-Type", "application/json")

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha1"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -134,11 +133,7 @@ func newHarness(t *testing.T, enq Enqueuer) *harness {
 	return h
 }
 
-func sign(body []byte) string {
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write(body)
-	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
-}
+func sign(body []byte) string { return Signature([]byte(secret), body) }
 
 // delivery is one request to send; zero fields take valid defaults.
 type delivery struct {
