@@ -17,14 +17,8 @@ import (
 func TestSigtermFinishesRunningAnalysis(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, map[string]string{"PRODREADY_DB_PATH": filepath.Join(t.TempDir(), "q.db")})
-	head, diff := w.addPR(1, 120)
-	k := killPoint{"second annotation batch", updateRoute, 2, false}
-	hold := k.inject(w.gh)
-	p := w.start("app", nil, "-shutdown-timeout", "30s")
-	if code := p.send("pull_request", "delivery-1", prOpened(1, head)); code != 202 {
-		t.Fatalf("delivery: %d, want 202", code)
-	}
-	waitArrived(t, hold, k.name, p)
+	k := killPoint{name: "second annotation batch", route: updateRoute, nth: 2}
+	p, hold, head, diff := w.reach(k, "app", "-shutdown-timeout", "30s")
 	p.signal(syscall.SIGTERM)
 	// The process must not be gone yet: it waits for the analysis.
 	time.Sleep(500 * time.Millisecond)
@@ -47,14 +41,8 @@ func TestSigtermPutsUnfinishedAnalysisBack(t *testing.T) {
 	t.Parallel()
 	dbPath := filepath.Join(t.TempDir(), "q.db")
 	w := newWorld(t, map[string]string{"PRODREADY_DB_PATH": dbPath})
-	head, diff := w.addPR(1, 120)
-	k := killPoint{"first annotation batch", updateRoute, 1, false}
-	hold := k.inject(w.gh) // never released: GitHub hangs
-	p := w.start("app", nil, "-shutdown-timeout", "2s")
-	if code := p.send("pull_request", "delivery-1", prOpened(1, head)); code != 202 {
-		t.Fatalf("delivery: %d, want 202", code)
-	}
-	waitArrived(t, hold, k.name, p)
+	k := killPoint{name: "first annotation batch", route: updateRoute, nth: 1}
+	p, _, head, diff := w.reach(k, "app", "-shutdown-timeout", "2s") // never released: GitHub hangs
 	p.signal(syscall.SIGTERM)
 	// 2 s bound, then the queue's grace for cancelled jobs to hand back.
 	if code := p.wait(20 * time.Second); code == 0 {

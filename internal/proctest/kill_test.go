@@ -21,6 +21,9 @@ type killPoint struct {
 	route   githubtest.Matcher
 	nth     int
 	applied bool
+	// postgres marks the points also run on Postgres, where each costs
+	// ~30 s of rescue delay.
+	postgres bool
 }
 
 var (
@@ -38,17 +41,31 @@ var (
 // "answer lost" points are the hard ones: GitHub holds the write, the App
 // never learnt it, and the next attempt must neither repeat nor lose it.
 var killPoints = []killPoint{
-	{"installation token", tokenRoute, 1, false},
-	{"reading the pull request", pullRoute, 1, false},
-	{"creating the check run", createRoute, 1, false},
-	{"check run created, answer lost", createRoute, 1, true},
-	{"reading the configuration", configRoute, 1, false},
-	{"fetching the diff", diffRoute, 1, false},
-	{"first annotation batch", updateRoute, 1, false},
-	{"first batch stored, answer lost", updateRoute, 1, true},
-	{"second batch stored, answer lost", updateRoute, 2, true},
-	{"re-checking the head before the verdict", pullRoute, 2, false},
-	{"verdict stored, answer lost", updateRoute, 4, true},
+	{"installation token", tokenRoute, 1, false, false},
+	{"reading the pull request", pullRoute, 1, false, false},
+	{"creating the check run", createRoute, 1, false, false},
+	{"check run created, answer lost", createRoute, 1, true, true},
+	{"reading the configuration", configRoute, 1, false, false},
+	{"fetching the diff", diffRoute, 1, false, false},
+	{"first annotation batch", updateRoute, 1, false, false},
+	{"first batch stored, answer lost", updateRoute, 1, true, false},
+	{"second batch stored, answer lost", updateRoute, 2, true, true},
+	{"re-checking the head before the verdict", pullRoute, 2, false, false},
+	{"verdict stored, answer lost", updateRoute, 4, true, false},
+}
+
+// reach starts `app serve` (named name, with args) on a pull request of
+// 120 findings and returns once the analysis is parked at k.
+func (w *world) reach(k killPoint, name string, args ...string) (p *proc, hold *githubtest.Hold, head, diff string) {
+	w.t.Helper()
+	head, diff = w.addPR(1, 120)
+	hold = k.inject(w.gh)
+	p = w.start(name, nil, args...)
+	if code := p.send("pull_request", "delivery-1", prOpened(1, head)); code != 202 {
+		w.t.Fatalf("delivery: %d, want 202", code)
+	}
+	waitArrived(w.t, hold, k.name, p)
+	return p, hold, head, diff
 }
 
 func (k killPoint) inject(gh *githubtest.Server) *githubtest.Hold {
@@ -70,13 +87,7 @@ func TestKillDuringAnalysisSQLite(t *testing.T) {
 		t.Run(k.name, func(t *testing.T) {
 			t.Parallel()
 			w := newWorld(t, map[string]string{"PRODREADY_DB_PATH": filepath.Join(t.TempDir(), "q.db")})
-			head, diff := w.addPR(1, 120)
-			hold := k.inject(w.gh)
-			first := w.start("first", nil)
-			if code := first.send("pull_request", "delivery-1", prOpened(1, head)); code != 202 {
-				t.Fatalf("delivery: %d, want 202", code)
-			}
-			waitArrived(t, hold, k.name, first)
+			first, _, head, diff := w.reach(k, "first")
 			first.kill()
 
 			second := w.start("restarted", nil)
@@ -101,7 +112,7 @@ func TestKillDuringAnalysisPostgres(t *testing.T) {
 		t.Skip(queuetest.EnvPostgresURL + " not set")
 	}
 	for _, k := range killPoints {
-		if k.name != "check run created, answer lost" && k.name != "second batch stored, answer lost" {
+		if !k.postgres {
 			continue
 		}
 		t.Run(k.name, func(t *testing.T) {
@@ -115,13 +126,7 @@ func TestKillDuringAnalysisPostgres(t *testing.T) {
 				"PRODREADY_JOB_TIMEOUT":  "15s",
 				"PRODREADY_RESCUE_AFTER": "16s",
 			})
-			head, diff := w.addPR(1, 120)
-			hold := k.inject(w.gh)
-			first := w.start("first", nil)
-			if code := first.send("pull_request", "delivery-1", prOpened(1, head)); code != 202 {
-				t.Fatalf("delivery: %d, want 202", code)
-			}
-			waitArrived(t, hold, k.name, first)
+			first, _, head, diff := w.reach(k, "first")
 			second := w.start("second", nil)
 			first.kill()
 
