@@ -3,6 +3,7 @@ package inputvalidation
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/prodready/prodready/internal/checks"
@@ -36,41 +37,73 @@ func newSQLStringBuilt() *sqlStringBuilt {
 }
 
 var (
-	sqlSinkPython = regexp.MustCompile(`(?:\.(?:execute|executemany|executescript|raw|read_sql|read_sql_query|mogrify)|(?:^|[^\w.])text|\bsqlalchemy\.text)\s*\(`)
-	sqlSinkGo     = regexp.MustCompile(`\.(?:Query|QueryRow|QueryContext|QueryRowContext|Exec|ExecContext|Prepare|PrepareContext|Raw|Queryx|QueryRowx|MustExec|MustExecContext|NamedExec|NamedQuery)\s*\(`)
-	sqlSinkJS     = regexp.MustCompile(`\.(?:query|execute|raw|\$queryRawUnsafe|\$executeRawUnsafe|unsafe)\s*\(`)
-	sqlSinkJava   = regexp.MustCompile(`\.(?:executeQuery|executeUpdate|executeLargeUpdate|execute|addBatch|prepareStatement|prepareCall|createQuery|createNativeQuery|createSQLQuery|query|update|queryForObject|queryForList|queryForMap|queryForRowSet|batchUpdate)\s*\(`)
+	sqlSinkPython = newSinkSet(`(?:\.(?:%s)|(?:^|[^\w.])text|\bsqlalchemy\.text)\s*\(`,
+		[]string{"execute", "executemany", "executescript", "raw", "read_sql", "read_sql_query", "mogrify"}, "text")
+	sqlSinkGo = newSinkSet(`\.(?:%s)\s*\(`, []string{"Query", "QueryRow", "QueryContext", "QueryRowContext", "Exec", "ExecContext",
+		"Prepare", "PrepareContext", "Raw", "Queryx", "QueryRowx", "MustExec", "MustExecContext", "NamedExec", "NamedQuery"})
+	sqlSinkJS   = newSinkSet(`\.(?:%s)\s*\(`, []string{"query", "execute", "raw", "$queryRawUnsafe", "$executeRawUnsafe", "unsafe"})
+	sqlSinkJava = newSinkSet(`\.(?:%s)\s*\(`, []string{"executeQuery", "executeUpdate", "executeLargeUpdate", "execute", "addBatch",
+		"prepareStatement", "prepareCall", "createQuery", "createNativeQuery", "createSQLQuery", "query", "update",
+		"queryForObject", "queryForList", "queryForMap", "queryForRowSet", "batchUpdate"})
 	// sqlKeyword is Bandit B608's test for SQL text.
 	sqlKeyword = regexp.MustCompile(`(?is)\b(?:select\s.*\bfrom\s|delete\s+from\s|insert\s+into\s.*\bvalues[\s(]|update\s.*\bset\s)`)
 )
 
-func sqlSink(lang diff.Language) *regexp.Regexp {
+// sinkSet is one language's query calls: the expression that finds a call,
+// and the literals one of which a line must hold for it to match, a cheap
+// test run first. Both come from one list of names, so that they cannot
+// drift apart, as they once did (the JavaScript literals lacked "raw", and
+// knex.raw went unreported).
+type sinkSet struct {
+	re    *regexp.Regexp
+	hints []string
+}
+
+// newSinkSet fills the %s of pattern with the names as alternatives; extra
+// are further literals the pattern's other branches need.
+func newSinkSet(pattern string, names []string, extra ...string) sinkSet {
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		quoted[i] = regexp.QuoteMeta(n)
+	}
+	return sinkSet{
+		re:    regexp.MustCompile(fmt.Sprintf(pattern, strings.Join(quoted, "|"))),
+		hints: shortestPrefixes(append(slices.Clone(names), extra...)),
+	}
+}
+
+// shortestPrefixes drops each name another one is a prefix of: a line
+// holding "QueryRow" holds "Query".
+func shortestPrefixes(names []string) []string {
+	slices.Sort(names)
+	var out []string
+	for _, n := range names {
+		if len(out) == 0 || !strings.HasPrefix(n, out[len(out)-1]) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func sqlSinks(lang diff.Language) *sinkSet {
 	switch lang {
 	case diff.Python:
-		return sqlSinkPython
+		return &sqlSinkPython
 	case diff.Go:
-		return sqlSinkGo
+		return &sqlSinkGo
 	case diff.JavaScript, diff.TypeScript:
-		return sqlSinkJS
+		return &sqlSinkJS
 	case diff.Java:
-		return sqlSinkJava
+		return &sqlSinkJava
 	}
 	return nil
 }
 
-// sqlSinkHint is a cheap literal test for the sink expressions of lang.
-func sqlSinkHint(lang diff.Language, code string) bool {
-	switch lang {
-	case diff.Python:
-		return hasAny(code, "execute", "raw", "read_sql", "mogrify", "text")
-	case diff.Go:
-		return hasAny(code, ".Query", ".Exec", ".Prepare", ".Raw", ".Named", ".MustExec")
-	case diff.JavaScript, diff.TypeScript:
-		return hasAny(code, ".query", ".execute", ".raw", ".Raw", "Unsafe", ".unsafe")
-	case diff.Java:
-		return hasAny(code, "execute", "query", "update", "prepare", "addBatch", "create", "batchUpdate")
+func sqlSink(lang diff.Language) *regexp.Regexp {
+	if s := sqlSinks(lang); s != nil {
+		return s.re
 	}
-	return false
+	return nil
 }
 
 // sqlArgsRead bounds how many arguments of a query call are judged: the
@@ -79,12 +112,13 @@ const sqlArgsRead = 3
 
 func (r *sqlStringBuilt) CheckLine(fc *checks.FileContext, v *checks.HunkView, i int) {
 	lang := fc.Lang()
-	sink := sqlSink(lang)
-	if sink == nil {
+	sinks := sqlSinks(lang)
+	if sinks == nil {
 		return
 	}
+	sink := sinks.re
 	code := lexical.LineSpan(v, i).Code
-	if !sqlSinkHint(lang, code) {
+	if !hasAny(code, sinks.hints...) {
 		r.checkBuild(fc, v, i, sink)
 		return
 	}
