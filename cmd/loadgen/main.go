@@ -96,8 +96,12 @@ func run(target string, self bool, dbURL, secret string, n, c, dupEvery, warmup 
 	warmAccepted := 0
 	if warmup > 0 {
 		// Ids and pull requests of their own, after those of the run.
-		lat, status, _ := burst(ctx, client, target, secret, warmup, c, 0, n)
-		warmAccepted = report(io.Discard, lat, status, 0)
+		_, status, _ := burst(ctx, client, target, secret, warmup, c, 0, n)
+		for _, code := range status {
+			if code == http.StatusAccepted {
+				warmAccepted++
+			}
+		}
 		fmt.Printf("warm-up: %d deliveries, not counted below\n", warmup)
 	}
 	lat, status, elapsed := burst(ctx, client, target, secret, n, c, dupEvery, 0)
