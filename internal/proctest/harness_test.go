@@ -20,6 +20,12 @@ import (
 	"github.com/prodready/prodready/internal/githubtest"
 	"github.com/prodready/prodready/internal/rules"
 	"github.com/prodready/prodready/internal/webhook"
+
+	// Linked in only so that `go test` caches this package's results
+	// against the code under test: the app binary is built by a
+	// subprocess, which the test cache does not see, and a cached pass
+	// from before a change to the queue or server would be stale.
+	_ "github.com/prodready/prodready/internal/server"
 )
 
 // appBinary is `app` built once for the package's tests.

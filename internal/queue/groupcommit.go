@@ -2,6 +2,7 @@ package queue
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -22,6 +23,11 @@ import (
 // arriving during a commit then waits for about one transaction, not for
 // the one in flight and its own, and Postgres flushes the WAL of commits
 // that arrive together once.
+//
+// The slots also run background tasks (moving the intake into River, see
+// mover.go), at a lower priority than deliveries: runIdle only takes a
+// free slot once no delivery has arrived for a moment, and runNext, for a
+// task that has waited too long, jumps the queue but runs alone.
 type groupCommit struct {
 	submit func(context.Context, []request) ([]intake.Result, error)
 	// max bounds one transaction's size so that a burst cannot build one
@@ -36,10 +42,15 @@ type groupCommit struct {
 	mu      sync.Mutex
 	pending []*waiter
 	leaders int
+	// lastArrival is when the latest delivery asked for a slot.
+	lastArrival time.Time
 }
 
 type waiter struct {
-	req   request
+	req request
+	// task, when set, makes this waiter a background task, run alone in
+	// a slot instead of req.
+	task  func()
 	res   intake.Result
 	err   error
 	batch []*waiter     // set before wake when this waiter must commit it
@@ -53,6 +64,7 @@ func newGroupCommit(submit func(context.Context, []request) ([]intake.Result, er
 func (g *groupCommit) do(ctx context.Context, r request) (intake.Result, error) {
 	w := &waiter{req: r, wake: make(chan struct{})}
 	g.mu.Lock()
+	g.lastArrival = time.Now()
 	g.pending = append(g.pending, w)
 	if g.leaders >= g.slots {
 		g.mu.Unlock()
@@ -71,18 +83,61 @@ func (g *groupCommit) do(ctx context.Context, r request) (intake.Result, error) 
 	return w.res, w.err
 }
 
-// takeLocked removes the next batch from the pending requests.
+// runIdle runs task in a slot if one is free, nothing is pending and no
+// delivery has arrived for quiet; it reports whether it ran. Deliveries
+// that arrive meanwhile wait for task, so it should be short.
+func (g *groupCommit) runIdle(quiet time.Duration, task func()) bool {
+	g.mu.Lock()
+	if g.leaders >= g.slots || len(g.pending) > 0 || time.Since(g.lastArrival) < quiet {
+		g.mu.Unlock()
+		return false
+	}
+	g.leaders++
+	g.mu.Unlock()
+	g.lead(context.Background(), []*waiter{{task: task}})
+	return true
+}
+
+// runNext runs task in the next slot to come free, ahead of the
+// deliveries already waiting, and returns when it has run.
+func (g *groupCommit) runNext(task func()) {
+	w := &waiter{task: task, wake: make(chan struct{})}
+	g.mu.Lock()
+	if g.leaders < g.slots {
+		g.leaders++
+		g.mu.Unlock()
+		g.lead(context.Background(), []*waiter{w})
+		return
+	}
+	g.pending = slices.Insert(g.pending, 0, w)
+	g.mu.Unlock()
+	<-w.wake
+	g.lead(context.Background(), w.batch)
+}
+
+// takeLocked removes the next batch from the pending requests: a task
+// alone, or deliveries up to the next task.
 func (g *groupCommit) takeLocked() []*waiter {
-	n := min(len(g.pending), g.max)
+	n := 1
+	if g.pending[0].task == nil {
+		for n < min(len(g.pending), g.max) && g.pending[n].task == nil {
+			n++
+		}
+	}
 	batch := g.pending[:n:n]
 	g.pending = g.pending[n:]
 	return batch
 }
 
 // lead commits batch (its leader at the head) and answers the others in
-// it; then it gives the next batch to its first waiter, or frees the slot
-// when nothing is pending.
+// it, or runs the task that is the batch; then it gives the next batch to
+// its first waiter, or frees the slot when nothing is pending.
 func (g *groupCommit) lead(ctx context.Context, batch []*waiter) {
+	if batch[0].task != nil {
+		batch[0].task()
+		g.handOff()
+		return
+	}
 	reqs := make([]request, len(batch))
 	for i, w := range batch {
 		reqs[i] = w.req
@@ -100,7 +155,11 @@ func (g *groupCommit) lead(ctx context.Context, batch []*waiter) {
 			close(w.wake)
 		}
 	}
+	g.handOff()
+}
 
+// handOff gives the slot just used to the next batch, or frees it.
+func (g *groupCommit) handOff() {
 	g.mu.Lock()
 	if len(g.pending) == 0 {
 		g.leaders--

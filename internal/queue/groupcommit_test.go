@@ -36,7 +36,7 @@ func TestGroupCommitBatchesConcurrentRequests(t *testing.T) {
 		out := make([]intake.Result, len(reqs))
 		for i, r := range reqs {
 			out[i].Duplicate = r.deliveryID == "dup"
-			out[i].Inserted = len(r.deliveryID)
+			out[i].Jobs = len(r.deliveryID)
 		}
 		return out, nil
 	}
@@ -70,7 +70,7 @@ func TestGroupCommitBatchesConcurrentRequests(t *testing.T) {
 			t.Fatalf("request %d: %v", i, errs[i])
 		}
 	}
-	if results[0].Inserted != len("first") || !results[7].Duplicate || results[8].Inserted != len("d-008") {
+	if results[0].Jobs != len("first") || !results[7].Duplicate || results[8].Jobs != len("d-008") {
 		t.Fatalf("results were not matched to their requests: %+v %+v %+v", results[0], results[7], results[8])
 	}
 	if txs.Load() > 3 || maxBatch.Load() < n-5 {
@@ -117,7 +117,7 @@ func TestGroupCommitSlots(t *testing.T) {
 		}
 		out := make([]intake.Result, len(reqs))
 		for i, r := range reqs {
-			out[i].Inserted = len(r.deliveryID)
+			out[i].Jobs = len(r.deliveryID)
 		}
 		return out, nil
 	}
@@ -128,7 +128,7 @@ func TestGroupCommitSlots(t *testing.T) {
 		wg.Go(func() {
 			id := fmt.Sprintf("d-%d", i) // lengths 3 and 4 tell the answers apart
 			res, err := g.do(context.Background(), request{deliveryID: id})
-			if err != nil || res.Inserted != len(id) {
+			if err != nil || res.Jobs != len(id) {
 				t.Errorf("request %s: %+v, %v", id, res, err)
 			}
 		})
@@ -139,6 +139,61 @@ func TestGroupCommitSlots(t *testing.T) {
 	}
 	if g.leaders != 0 || len(g.pending) != 0 {
 		t.Errorf("after the burst: %d leaders, %d pending", g.leaders, len(g.pending))
+	}
+}
+
+// TestGroupCommitTasksYieldToDeliveries: a background task never takes a
+// slot that a delivery waits for or has just used, and one that has waited
+// too long runs next, alone, ahead of the deliveries already waiting.
+func TestGroupCommitTasksYieldToDeliveries(t *testing.T) {
+	var mu sync.Mutex
+	var events []string
+	record := func(e string) {
+		mu.Lock()
+		defer mu.Unlock()
+		events = append(events, e)
+	}
+	hold := make(chan struct{})
+	var held atomic.Bool
+	submit := func(_ context.Context, reqs []request) ([]intake.Result, error) {
+		record(fmt.Sprintf("tx(%d)", len(reqs)))
+		if !held.Swap(true) {
+			<-hold
+		}
+		return make([]intake.Result, len(reqs)), nil
+	}
+	g := newGroupCommit(submit, 256, 1)
+	ran := false
+	if !g.runIdle(0, func() { ran = true }) || !ran {
+		t.Fatal("runIdle did not run on an idle group commit")
+	}
+
+	var wg sync.WaitGroup
+	wg.Go(func() { _, _ = g.do(context.Background(), request{deliveryID: "first"}) })
+	waitFor(t, "the first transaction", func() bool { mu.Lock(); defer mu.Unlock(); return len(events) == 1 })
+	if g.runIdle(0, func() { t.Error("runIdle ran while the slot was busy") }) {
+		t.Fatal("runIdle reported running while the slot was busy")
+	}
+	for i := range 5 {
+		wg.Go(func() { _, _ = g.do(context.Background(), request{deliveryID: fmt.Sprint(i)}) })
+	}
+	pending := func(n int) func() bool {
+		return func() bool { g.mu.Lock(); defer g.mu.Unlock(); return len(g.pending) == n }
+	}
+	waitFor(t, "five waiting deliveries", pending(5))
+	wg.Go(func() { g.runNext(func() { record("task") }) })
+	waitFor(t, "the task to queue", pending(6))
+	close(hold)
+	wg.Wait()
+	if want := []string{"tx(1)", "task", "tx(5)"}; !slices.Equal(events, want) {
+		t.Fatalf("order %v, want %v", events, want)
+	}
+	// The slot is free, but a delivery has only just arrived.
+	if g.runIdle(time.Hour, func() { t.Error("runIdle ran right after a delivery") }) {
+		t.Fatal("runIdle did not wait for a quiet moment")
+	}
+	if g.leaders != 0 || len(g.pending) != 0 {
+		t.Errorf("afterwards: %d leaders, %d pending", g.leaders, len(g.pending))
 	}
 }
 
@@ -177,5 +232,38 @@ func TestOverlappingGroupsOnPostgres(t *testing.T) {
 				t.Fatalf("round %d, %s: fresh for both or neither (%+v, %+v)", round, reqs[i].deliveryID, a, b)
 			}
 		}
+	}
+}
+
+// BenchmarkMoveIntake times one move of b.N-sized batches from the intake
+// into River on SQLite: what a delivery arriving meanwhile may wait for.
+func BenchmarkMoveIntake(b *testing.B) {
+	for _, rows := range []int{1, 16, 64} {
+		b.Run(fmt.Sprintf("rows=%d", rows), func(b *testing.B) {
+			cfg := Config{SQLitePath: b.TempDir() + "/q.db", TestOnly: true}
+			q, err := Open(context.Background(), cfg, newFakeRunner(), fakeFactory{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer q.Stop(context.Background())
+			ctx := context.Background()
+			b.ResetTimer()
+			for i := range b.N {
+				b.StopTimer()
+				reqs := make([]request, rows)
+				for k := range reqs {
+					id := fmt.Sprintf("b%d-%d", i, k)
+					reqs[k] = request{deliveryID: id, analyses: []analysisArgs{newAnalysisArgs(job(k+1, id, id))}}
+				}
+				if _, err := q.st.submit(ctx, reqs); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				moved, err := q.st.moveIntake(ctx, rows)
+				if err != nil || len(moved) != rows {
+					b.Fatalf("moved %d of %d: %v", len(moved), rows, err)
+				}
+			}
+		})
 	}
 }

@@ -54,6 +54,29 @@ var ownMigrations = []ownMigration{
 			`CREATE INDEX IF NOT EXISTS prodready_redeliveries_found_at ON prodready_redeliveries (found_at)`,
 		},
 	},
+	{
+		version: 3,
+		// The intake: jobs of accepted deliveries not yet moved into
+		// River (mover.go). A webhook commits one cheap row here instead
+		// of River's insert; jobs is the JSON of intakeJobs, received_ms
+		// Unix milliseconds, kept to measure how long a row waited.
+		sqlite: []string{
+			`CREATE TABLE IF NOT EXISTS prodready_intake (
+	id INTEGER PRIMARY KEY,
+	delivery_id TEXT NOT NULL,
+	received_ms INTEGER NOT NULL,
+	jobs TEXT NOT NULL
+)`,
+		},
+		postgres: []string{
+			`CREATE TABLE IF NOT EXISTS prodready_intake (
+	id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	delivery_id text NOT NULL,
+	received_ms bigint NOT NULL,
+	jobs text NOT NULL
+)`,
+		},
+	},
 }
 
 const ownMigrationTableSQLite = `CREATE TABLE IF NOT EXISTS prodready_migration (

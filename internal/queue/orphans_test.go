@@ -53,6 +53,7 @@ func TestOrphansRescuedAtStartup(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	q.moveAll(t)
 	ids := map[string]int64{}
 	for _, j := range q.allJobs(t) {
 		ids[headOf(t, j)] = j.ID

@@ -110,6 +110,42 @@ ON CONFLICT (delivery_id) DO NOTHING RETURNING delivery_id`, ids, at.Unix())
 	return fresh, nil
 }
 
+func (d postgresDialect) insertIntake(ctx context.Context, tx pgx.Tx, rows []intakeRow) error {
+	ids := make([]string, len(rows))
+	received := make([]int64, len(rows))
+	jobs := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i], received[i], jobs[i] = r.deliveryID, r.receivedMS, string(r.jobs)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO prodready_intake (delivery_id, received_ms, jobs)
+SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[])`, ids, received, jobs); err != nil {
+		return fmt.Errorf("queue the jobs of %d deliveries: %w", len(rows), err)
+	}
+	return nil
+}
+
+// takeIntake skips rows another instance's mover holds, so that movers on
+// several instances share the intake instead of queueing behind one another.
+func (d postgresDialect) takeIntake(ctx context.Context, tx pgx.Tx, limit int) ([]intakeRow, error) {
+	rows, err := tx.Query(ctx, `DELETE FROM prodready_intake WHERE id IN (
+	SELECT id FROM prodready_intake ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+RETURNING id, delivery_id, received_ms, jobs`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("take queued jobs: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (intakeRow, error) {
+		var r intakeRow
+		var jobs string
+		err := row.Scan(&r.id, &r.deliveryID, &r.receivedMS, &jobs)
+		r.jobs = []byte(jobs)
+		return r, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("take queued jobs: %w", err)
+	}
+	return out, nil
+}
+
 func (d postgresDialect) pruneDeliveries(ctx context.Context, before time.Time) (int64, error) {
 	var total int64
 	for _, q := range []string{
@@ -203,6 +239,14 @@ func (d postgresDialect) jobCounts(ctx context.Context) (map[string]int, error) 
 		return nil, fmt.Errorf("count jobs: %w", err)
 	}
 	return counts, nil
+}
+
+func (d postgresDialect) intakeBacklog(ctx context.Context) (int, error) {
+	var n int64
+	if err := d.pool.QueryRow(ctx, `SELECT count(*) FROM prodready_intake`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count the intake: %w", err)
+	}
+	return int(n), nil
 }
 
 func (d postgresDialect) ping(ctx context.Context) error {

@@ -102,12 +102,18 @@ type Metrics interface {
 	// ObserveCancel counts a cancelled analysis by why: CancelNotFound,
 	// CancelRateLimited or an analysis.RefusedError's Reason.
 	ObserveCancel(reason string)
+	// ObserveIntake reports one delivery's jobs moved from the intake
+	// into River: how many were inserted, how many dropped as equal to a
+	// job already there, whether the row was unreadable (and dropped),
+	// and how long it waited since the delivery was accepted.
+	ObserveIntake(inserted, deduplicated int, unreadable bool, waited time.Duration)
 }
 
 type nopMetrics struct{}
 
-func (nopMetrics) ObserveAnalysis(string, time.Duration) {}
-func (nopMetrics) ObserveCancel(string)                  {}
+func (nopMetrics) ObserveAnalysis(string, time.Duration)       {}
+func (nopMetrics) ObserveCancel(string)                        {}
+func (nopMetrics) ObserveIntake(int, int, bool, time.Duration) {}
 
 // IsPostgres tells whether url selects the Postgres store.
 func IsPostgres(url string) bool {
@@ -186,9 +192,12 @@ type Queue struct {
 	started bool
 	stopped bool
 
-	// gc groups the transactions of concurrent Enqueue calls.
-	gc     *groupCommit
-	gcOnce sync.Once
+	// gc groups the transactions of concurrent Enqueue calls and runs
+	// the mover's between them.
+	gc *groupCommit
+	// kick wakes the mover when a delivery has put jobs in the intake.
+	kick  chan struct{}
+	mover *mover
 }
 
 // Open connects to the store. SQLite is migrated on the spot (one process
@@ -219,6 +228,7 @@ func Open(ctx context.Context, cfg Config, runner analysis.Runner, factory analy
 			d.close()
 			return nil, fmt.Errorf("queue: %w", err)
 		}
+		q.initIntake()
 		return q, nil
 	}
 	q.store = "sqlite"
@@ -242,7 +252,13 @@ func Open(ctx context.Context, cfg Config, runner analysis.Runner, factory analy
 		d.close()
 		return nil, fmt.Errorf("queue: %w", err)
 	}
+	q.initIntake()
 	return q, nil
+}
+
+func (q *Queue) initIntake() {
+	q.gc = newGroupCommit(q.st.submit, groupCommitMax, q.commitSlots())
+	q.kick = make(chan struct{}, 1)
 }
 
 // MigrateResult lists the migration versions a Migrate run applied.
@@ -393,6 +409,12 @@ func (q *Queue) Start(ctx context.Context) error {
 	if err := q.st.start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("queue: %w", err)
 	}
+	q.mover = &mover{
+		st: q.st, gc: q.gc, kick: q.kick, metrics: q.cfg.Metrics,
+		logger: q.cfg.Logger.With(slog.String("component", "queue")),
+		stop:   make(chan struct{}), done: make(chan struct{}),
+	}
+	go q.mover.run(context.WithoutCancel(ctx))
 	q.started = true
 	return nil
 }
@@ -415,6 +437,13 @@ func (q *Queue) Stop(ctx context.Context) error {
 	if !q.started {
 		return nil
 	}
+	// The mover first, while River still runs: a move under way finishes
+	// and what is left stays in the intake for the next start.
+	close(q.mover.stop)
+	select {
+	case <-q.mover.done:
+	case <-ctx.Done():
+	}
 	err := q.st.stop(ctx)
 	if err == nil {
 		return nil
@@ -428,9 +457,10 @@ func (q *Queue) Stop(ctx context.Context) error {
 }
 
 // Enqueue records deliveryID and queues jobs in one transaction. A delivery
-// seen before inserts nothing (Result.Duplicate); a job equal to one queued,
-// running or completed within the retention period is skipped
-// (Result.Deduped). A nil error means the transaction committed.
+// seen before queues nothing (Result.Duplicate). The jobs wait in the
+// intake until the mover, started by Start, puts them into River; a job
+// equal to one queued, running or completed within the retention period
+// is dropped then. A nil error means the transaction committed.
 func (q *Queue) Enqueue(ctx context.Context, deliveryID string, jobs ...analysis.Job) (intake.Result, error) {
 	if deliveryID == "" {
 		return intake.Result{}, fmt.Errorf("queue: %w: empty delivery id", ErrInvalidJob)
@@ -458,10 +488,15 @@ func (q *Queue) EnqueueResolve(ctx context.Context, deliveryID string, s intake.
 }
 
 func (q *Queue) submitOne(ctx context.Context, r request) (intake.Result, error) {
-	q.gcOnce.Do(func() { q.gc = newGroupCommit(q.st.submit, groupCommitMax, q.commitSlots()) })
 	res, err := q.gc.do(ctx, r)
 	if err != nil {
 		return intake.Result{}, fmt.Errorf("queue: %w", err)
+	}
+	if res.Jobs > 0 {
+		select {
+		case q.kick <- struct{}{}:
+		default: // the mover is already due to look
+		}
 	}
 	return res, nil
 }
@@ -513,6 +548,15 @@ func (q *Queue) JobCounts(ctx context.Context) (map[string]int, error) {
 		}
 	}
 	return counts, nil
+}
+
+// IntakeBacklog counts accepted deliveries whose jobs are not in River yet.
+func (q *Queue) IntakeBacklog(ctx context.Context) (int, error) {
+	n, err := q.st.intakeBacklog(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("queue %s: %w", q.store, err)
+	}
+	return n, nil
 }
 
 // quiet passes River only warnings and errors: at info it logs every

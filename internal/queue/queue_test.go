@@ -148,6 +148,20 @@ func (q *Queue) allJobs(t *testing.T) []*rivertype.JobRow {
 	return out
 }
 
+// onlyJob is the one analysis job, or nil while the mover has not yet
+// taken it into River.
+func (q *Queue) onlyJob(t *testing.T) *rivertype.JobRow {
+	t.Helper()
+	js := q.allJobs(t)
+	if len(js) > 1 {
+		t.Fatalf("%d analysis jobs, want at most one", len(js))
+	}
+	if len(js) == 0 {
+		return nil
+	}
+	return js[0]
+}
+
 // waitFor polls cond for up to 15 s: River picks jobs up within its fetch
 // intervals, not at once.
 func waitFor(t *testing.T, what string, cond func() bool) {
@@ -161,23 +175,43 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
+// moveAll moves the whole intake into River, as the mover does, and
+// returns what it did, oldest delivery first.
+func (q *Queue) moveAll(t *testing.T) []movedDelivery {
+	t.Helper()
+	var all []movedDelivery
+	for {
+		moved, err := q.st.moveIntake(context.Background(), 1000)
+		if err != nil {
+			t.Fatalf("move intake: %v", err)
+		}
+		if len(moved) == 0 {
+			return all
+		}
+		all = append(all, moved...)
+	}
+}
+
 func TestEnqueueDedupe(t *testing.T) {
 	steps := []struct {
 		name     string
 		delivery string
 		jobs     []analysis.Job
 		want     intake.Result
+		// moved is what taking the delivery into River did; nil when
+		// nothing was left in the intake.
+		moved *insertCount
 	}{
-		{"first delivery", "d1", []analysis.Job{job(1, "aaa", "d1")}, intake.Result{Inserted: 1}},
-		{"redelivery inserts nothing", "d1", []analysis.Job{job(1, "aaa", "d1")}, intake.Result{Duplicate: true}},
-		{"check_suite for the same head", "d2", []analysis.Job{job(1, "aaa", "d2")}, intake.Result{Deduped: 1}},
-		{"new head SHA", "d3", []analysis.Job{job(1, "bbb", "d3")}, intake.Result{Inserted: 1}},
-		{"forced re-run", "d4", []analysis.Job{forced(job(1, "aaa", "d4"))}, intake.Result{Inserted: 1}},
-		{"forced re-run redelivered", "d4", []analysis.Job{forced(job(1, "aaa", "d4"))}, intake.Result{Duplicate: true}},
-		{"second forced re-run", "d5", []analysis.Job{forced(job(1, "aaa", "d5"))}, intake.Result{Inserted: 1}},
-		{"same job twice in one delivery", "d6", []analysis.Job{job(2, "ccc", "d6"), job(2, "ccc", "d6"), job(3, "ccc", "d6")}, intake.Result{Inserted: 2, Deduped: 1}},
-		{"delivery without jobs", "d7", nil, intake.Result{}},
-		{"delivery without jobs redelivered", "d7", nil, intake.Result{Duplicate: true}},
+		{"first delivery", "d1", []analysis.Job{job(1, "aaa", "d1")}, intake.Result{Jobs: 1}, &insertCount{inserted: 1}},
+		{"redelivery queues nothing", "d1", []analysis.Job{job(1, "aaa", "d1")}, intake.Result{Duplicate: true}, nil},
+		{"check_suite for the same head", "d2", []analysis.Job{job(1, "aaa", "d2")}, intake.Result{Jobs: 1}, &insertCount{deduped: 1}},
+		{"new head SHA", "d3", []analysis.Job{job(1, "bbb", "d3")}, intake.Result{Jobs: 1}, &insertCount{inserted: 1}},
+		{"forced re-run", "d4", []analysis.Job{forced(job(1, "aaa", "d4"))}, intake.Result{Jobs: 1}, &insertCount{inserted: 1}},
+		{"forced re-run redelivered", "d4", []analysis.Job{forced(job(1, "aaa", "d4"))}, intake.Result{Duplicate: true}, nil},
+		{"second forced re-run", "d5", []analysis.Job{forced(job(1, "aaa", "d5"))}, intake.Result{Jobs: 1}, &insertCount{inserted: 1}},
+		{"same job twice in one delivery", "d6", []analysis.Job{job(2, "ccc", "d6"), job(2, "ccc", "d6"), job(3, "ccc", "d6")}, intake.Result{Jobs: 3}, &insertCount{inserted: 2, deduped: 1}},
+		{"delivery without jobs", "d7", nil, intake.Result{}, nil},
+		{"delivery without jobs redelivered", "d7", nil, intake.Result{Duplicate: true}, nil},
 	}
 	for _, sc := range stores() {
 		t.Run(sc.name, func(t *testing.T) {
@@ -190,6 +224,13 @@ func TestEnqueueDedupe(t *testing.T) {
 				}
 				if got != s.want {
 					t.Errorf("%s: got %+v, want %+v", s.name, got, s.want)
+				}
+				moved := q.moveAll(t)
+				switch {
+				case s.moved == nil && len(moved) != 0:
+					t.Errorf("%s: moved %+v, want nothing in the intake", s.name, moved)
+				case s.moved != nil && (len(moved) != 1 || moved[0].deliveryID != s.delivery || moved[0].insertCount != *s.moved || moved[0].err != nil):
+					t.Errorf("%s: moved %+v, want %s with %+v", s.name, moved, s.delivery, *s.moved)
 				}
 			}
 			counts, err := q.JobCounts(ctx)
@@ -207,7 +248,8 @@ func TestEnqueueDedupe(t *testing.T) {
 }
 
 // TestSubmitBatch covers the grouped path issue 6 needs: several deliveries
-// in one transaction, with repeats across and within them.
+// in one transaction, with repeats across and within them, then moved into
+// River together.
 func TestSubmitBatch(t *testing.T) {
 	for _, sc := range stores() {
 		t.Run(sc.name, func(t *testing.T) {
@@ -216,6 +258,7 @@ func TestSubmitBatch(t *testing.T) {
 			if _, err := q.Enqueue(ctx, "old", job(9, "zzz", "old")); err != nil {
 				t.Fatal(err)
 			}
+			q.moveAll(t)
 			a := newAnalysisArgs(job(1, "aaa", "b1"))
 			res, err := q.st.submit(ctx, []request{
 				{deliveryID: "b1", analyses: []analysisArgs{a}},
@@ -228,10 +271,30 @@ func TestSubmitBatch(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := []intake.Result{{Inserted: 1}, {Duplicate: true}, {Deduped: 1}, {Deduped: 1}, {Duplicate: true}, {Inserted: 1}}
+			want := []intake.Result{{Jobs: 1}, {Duplicate: true}, {Jobs: 1}, {Jobs: 1}, {Duplicate: true}, {Jobs: 1}}
 			for i := range want {
 				if res[i] != want[i] {
 					t.Errorf("request %d: got %+v, want %+v", i, res[i], want[i])
+				}
+			}
+			// One move takes all four rows: b2 repeats b1's job within
+			// the batch, b3 the job moved before.
+			moved, err := q.st.moveIntake(ctx, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantMoved := []movedDelivery{
+				{deliveryID: "b1", insertCount: insertCount{inserted: 1}},
+				{deliveryID: "b2", insertCount: insertCount{deduped: 1}},
+				{deliveryID: "b3", insertCount: insertCount{deduped: 1}},
+				{deliveryID: "b4", insertCount: insertCount{inserted: 1}},
+			}
+			if len(moved) != len(wantMoved) {
+				t.Fatalf("moved %+v, want %+v", moved, wantMoved)
+			}
+			for i, w := range wantMoved {
+				if m := moved[i]; m.deliveryID != w.deliveryID || m.insertCount != w.insertCount || m.err != nil {
+					t.Errorf("moved %d: got %+v, want %+v", i, m, w)
 				}
 			}
 		})
@@ -262,9 +325,9 @@ func TestWorkerRunsOnceForDuplicatedDeliveries(t *testing.T) {
 				t.Fatal(err)
 			}
 			var (
-				wg              sync.WaitGroup
-				mu              sync.Mutex
-				fresh, inserted int
+				wg            sync.WaitGroup
+				mu            sync.Mutex
+				fresh, queued int
 			)
 			for i := range 8 {
 				wg.Add(1)
@@ -285,12 +348,12 @@ func TestWorkerRunsOnceForDuplicatedDeliveries(t *testing.T) {
 					if d == "d1" && !res.Duplicate {
 						fresh++
 					}
-					inserted += res.Inserted
+					queued += res.Jobs
 				}()
 			}
 			wg.Wait()
-			if fresh != 1 || inserted != 1 {
-				t.Fatalf("d1 accepted %d times, %d jobs inserted; want 1 and 1", fresh, inserted)
+			if fresh != 1 || queued != 5 {
+				t.Fatalf("d1 accepted %d times, %d jobs queued; want 1 and 5 (d1 once, four others)", fresh, queued)
 			}
 			waitFor(t, "the analysis to complete", func() bool {
 				js := q.allJobs(t)
@@ -300,7 +363,7 @@ func TestWorkerRunsOnceForDuplicatedDeliveries(t *testing.T) {
 			if res, err := q.Enqueue(ctx, "d1", job(1, "aaa", "d1")); err != nil || !res.Duplicate {
 				t.Fatalf("late redelivery: %+v, %v", res, err)
 			}
-			if res, err := q.Enqueue(ctx, "late", job(1, "aaa", "late")); err != nil || res.Deduped != 1 {
+			if res, err := q.Enqueue(ctx, "late", job(1, "aaa", "late")); err != nil || res.Jobs != 1 {
 				t.Fatalf("late check_suite: %+v, %v", res, err)
 			}
 			time.Sleep(300 * time.Millisecond)
@@ -326,9 +389,8 @@ func TestRetryAfterSnoozes(t *testing.T) {
 			}
 			var j *rivertype.JobRow
 			waitFor(t, "the job to be snoozed", func() bool {
-				js := q.allJobs(t)
-				j = js[0]
-				return j.State == rivertype.JobStateScheduled
+				j = q.onlyJob(t)
+				return j != nil && j.State == rivertype.JobStateScheduled
 			})
 			if j.Attempt != 0 {
 				t.Errorf("attempt = %d after a snooze, want 0 (a snooze must not spend attempts)", j.Attempt)
@@ -361,8 +423,8 @@ func TestOtherErrorsRetry(t *testing.T) {
 	}
 	// River's first retry comes about a second later; the fake then succeeds.
 	waitFor(t, "the retried job to complete", func() bool {
-		js := q.allJobs(t)
-		return js[0].State == rivertype.JobStateCompleted
+		j := q.onlyJob(t)
+		return j != nil && j.State == rivertype.JobStateCompleted
 	})
 	j := q.allJobs(t)[0]
 	if j.Attempt != 2 || len(j.Errors) != 1 || j.MaxAttempts != DefaultMaxAttempts {
@@ -374,6 +436,19 @@ type recordingMetrics struct {
 	mu        sync.Mutex
 	outcomes  []string
 	cancelled []string
+	intake    insertCount
+	// unreadable counts dropped intake rows.
+	unreadable int
+}
+
+func (m *recordingMetrics) ObserveIntake(inserted, deduplicated int, unreadable bool, _ time.Duration) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.intake.inserted += inserted
+	m.intake.deduped += deduplicated
+	if unreadable {
+		m.unreadable++
+	}
 }
 
 func (m *recordingMetrics) ObserveAnalysis(outcome string, _ time.Duration) {
@@ -412,7 +487,8 @@ func TestPermanentRefusalCancelsOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "the job to be cancelled", func() bool {
-		return q.allJobs(t)[0].State == rivertype.JobStateCancelled
+		j := q.onlyJob(t)
+		return j != nil && j.State == rivertype.JobStateCancelled
 	})
 	j := q.allJobs(t)[0]
 	if j.Attempt != 1 || runner.total() != 1 {
@@ -468,7 +544,8 @@ func TestRetryBackoffForTests(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "the job to complete after two retries", func() bool {
-		return q.allJobs(t)[0].State == rivertype.JobStateCompleted
+		j := q.onlyJob(t)
+		return j != nil && j.State == rivertype.JobStateCompleted
 	})
 	j := q.allJobs(t)[0]
 	if j.Attempt != 3 || len(j.Errors) != 2 {
@@ -497,7 +574,7 @@ func TestResolveSuiteQueuesAnalyses(t *testing.T) {
 				t.Fatal(err)
 			}
 			s := intake.Suite{InstallationID: 7, Repo: analysis.Repo{Owner: "octo", Name: "app"}, HeadSHA: "fork1", Reason: "check_suite.requested"}
-			if res, err := q.EnqueueResolve(ctx, "d1", s); err != nil || res.Inserted != 1 {
+			if res, err := q.EnqueueResolve(ctx, "d1", s); err != nil || res.Jobs != 1 {
 				t.Fatalf("EnqueueResolve: %+v, %v", res, err)
 			}
 			if res, err := q.EnqueueResolve(ctx, "d1", s); err != nil || !res.Duplicate {

@@ -106,6 +106,43 @@ func (d sqliteDialect) recordDeliveries(ctx context.Context, tx *sql.Tx, ids []s
 	return fresh, nil
 }
 
+func (d sqliteDialect) insertIntake(ctx context.Context, tx *sql.Tx, rows []intakeRow) error {
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO prodready_intake (delivery_id, received_ms, jobs) VALUES (?, ?, ?)`)
+	if err != nil {
+		return fmt.Errorf("queue jobs: %w", err)
+	}
+	defer stmt.Close()
+	for _, r := range rows {
+		if _, err := stmt.ExecContext(ctx, r.deliveryID, r.receivedMS, r.jobs); err != nil {
+			return fmt.Errorf("queue the jobs of delivery %s: %w", r.deliveryID, err)
+		}
+	}
+	return nil
+}
+
+// takeIntake needs no locking: this process holds the file (lockStore) and
+// SQLite runs one writing transaction at a time.
+func (d sqliteDialect) takeIntake(ctx context.Context, tx *sql.Tx, limit int) ([]intakeRow, error) {
+	rows, err := tx.QueryContext(ctx, `DELETE FROM prodready_intake WHERE id IN (SELECT id FROM prodready_intake ORDER BY id LIMIT ?)
+RETURNING id, delivery_id, received_ms, jobs`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("take queued jobs: %w", err)
+	}
+	defer rows.Close()
+	var out []intakeRow
+	for rows.Next() {
+		var r intakeRow
+		if err := rows.Scan(&r.id, &r.deliveryID, &r.receivedMS, &r.jobs); err != nil {
+			return nil, fmt.Errorf("take queued jobs: %w", err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("take queued jobs: %w", err)
+	}
+	return out, nil
+}
+
 func (d sqliteDialect) pruneDeliveries(ctx context.Context, before time.Time) (int64, error) {
 	var total int64
 	for _, q := range []string{
@@ -213,6 +250,14 @@ func (d sqliteDialect) jobCounts(ctx context.Context) (map[string]int, error) {
 		return nil, fmt.Errorf("count jobs: %w", err)
 	}
 	return scanCounts(rows)
+}
+
+func (d sqliteDialect) intakeBacklog(ctx context.Context) (int, error) {
+	var n int
+	if err := d.db.QueryRowContext(ctx, `SELECT count(*) FROM prodready_intake`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count the intake: %w", err)
+	}
+	return n, nil
 }
 
 func (d sqliteDialect) ping(ctx context.Context) error {

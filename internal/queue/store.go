@@ -1,6 +1,7 @@
 package queue
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -20,12 +21,14 @@ import (
 // the two dialect files.
 type store interface {
 	submit(ctx context.Context, reqs []request) ([]intake.Result, error)
-	insertAnalyses(ctx context.Context, jobs []analysisArgs) (intake.Result, error)
+	moveIntake(ctx context.Context, limit int) ([]movedDelivery, error)
+	insertAnalyses(ctx context.Context, jobs []analysisArgs) (insertCount, error)
 	start(ctx context.Context) error
 	stop(ctx context.Context) error
 	stopAndCancel(ctx context.Context) error
 	ping(ctx context.Context) error
 	jobCounts(ctx context.Context) (map[string]int, error)
+	intakeBacklog(ctx context.Context) (int, error)
 	// jobs lists every job, newest first; for tests and diagnostics.
 	jobs(ctx context.Context) ([]*rivertype.JobRow, error)
 	// recoverer is the missed-delivery recovery job, nil when it is off.
@@ -47,6 +50,12 @@ type dialect[TTx any] interface {
 	// recordDeliveries inserts the delivery ids; fresh[i] is false when
 	// ids[i] was already there, or earlier in ids.
 	recordDeliveries(ctx context.Context, tx TTx, ids []string, at time.Time) (fresh []bool, err error)
+	// insertIntake stores the jobs of accepted deliveries.
+	insertIntake(ctx context.Context, tx TTx, rows []intakeRow) error
+	// takeIntake deletes and returns up to limit intake rows, oldest
+	// first, skipping rows that another transaction holds; a rollback of
+	// tx puts them back.
+	takeIntake(ctx context.Context, tx TTx, limit int) ([]intakeRow, error)
 	// pruneDeliveries forgets delivery ids and redelivery records older
 	// than before.
 	pruneDeliveries(ctx context.Context, before time.Time) (int64, error)
@@ -61,6 +70,7 @@ type dialect[TTx any] interface {
 	// releaseRedelivery undoes one claim.
 	releaseRedelivery(ctx context.Context, id string) error
 	jobCounts(ctx context.Context) (map[string]int, error)
+	intakeBacklog(ctx context.Context) (int, error)
 	ping(ctx context.Context) error
 	// migrateOwn applies this package's own migrations; applied lists them.
 	migrateOwn(ctx context.Context) (applied []int, err error)
@@ -76,17 +86,18 @@ type riverStore[TTx any] struct {
 	rec    *recovery.Recoverer
 }
 
-// submit records each request's delivery id and inserts its jobs, all in
-// one transaction, so a delivery is either wholly queued or not at all: the
-// webhook may answer 202 only once this returned nil. It takes the
-// requests of one group commit (groupcommit.go); results are per request,
-// in order. On Postgres the transaction may run again (postgresDialect.
-// withTx), so everything it computes is computed inside it.
+// submit records each request's delivery id and its jobs in the intake,
+// all in one transaction, so a delivery is either wholly queued or not at
+// all: the webhook may answer 202 only once this returned nil. The jobs go
+// into River later (moveIntake): River's insert costs about fifteen times
+// what an intake row does, and the webhook answer should not wait for it.
+// It takes the requests of one group commit (groupcommit.go); results are
+// per request, in order. On Postgres the transaction may run again
+// (postgresDialect.withTx), so everything it computes is computed inside it.
 func (s *riverStore[TTx]) submit(ctx context.Context, reqs []request) ([]intake.Result, error) {
 	var results []intake.Result
 	err := s.db.withTx(ctx, func(ctx context.Context, tx TTx) error {
 		results = make([]intake.Result, len(reqs))
-		b := newBatch()
 		now := s.now()
 		ids := make([]string, len(reqs))
 		for i, r := range reqs {
@@ -96,30 +107,27 @@ func (s *riverStore[TTx]) submit(ctx context.Context, reqs []request) ([]intake.
 		if err != nil {
 			return err
 		}
+		var rows []intakeRow
 		for i, r := range reqs {
 			if !fresh[i] {
 				results[i].Duplicate = true
 				continue
 			}
-			for _, a := range r.analyses {
-				if !b.add(i, kindAnalysis, a.key(), a) {
-					results[i].Deduped++
-				}
+			n := len(r.analyses) + len(r.resolves)
+			if n == 0 {
+				continue
 			}
-			for _, a := range r.resolves {
-				if !b.add(i, kindResolve, a.key(), a) {
-					results[i].Deduped++
-				}
+			jobs, err := json.Marshal(intakeJobs{Analyses: r.analyses, Resolves: r.resolves})
+			if err != nil {
+				return fmt.Errorf("encode the jobs of delivery %s: %w", r.deliveryID, err)
 			}
+			rows = append(rows, intakeRow{deliveryID: r.deliveryID, receivedMS: now.UnixMilli(), jobs: jobs})
+			results[i].Jobs = n
 		}
-		if len(b.params) == 0 {
+		if len(rows) == 0 {
 			return nil
 		}
-		res, err := s.client.InsertManyTx(ctx, tx, b.sorted())
-		if err != nil {
-			return fmt.Errorf("insert %d jobs: %w", len(b.params), err)
-		}
-		return b.count(res, results)
+		return s.db.insertIntake(ctx, tx, rows)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("enqueue: %w", err)
@@ -127,26 +135,111 @@ func (s *riverStore[TTx]) submit(ctx context.Context, reqs []request) ([]intake.
 	return results, nil
 }
 
+// intakeJobs is what an intake row holds: the jobs of one delivery.
+type intakeJobs struct {
+	Analyses []analysisArgs `json:"analyses,omitempty"`
+	Resolves []resolveArgs  `json:"resolves,omitempty"`
+}
+
+// intakeRow is one accepted delivery whose jobs are not in River yet.
+type intakeRow struct {
+	id         int64
+	deliveryID string
+	receivedMS int64
+	jobs       []byte
+}
+
+// movedDelivery says what moving one intake row into River did.
+type movedDelivery struct {
+	deliveryID string
+	received   time.Time
+	insertCount
+	// err is set when the row could not be read; it was dropped.
+	err error
+}
+
+// insertCount counts one request's jobs by what River did with them.
+type insertCount struct {
+	inserted int
+	// deduped counts jobs skipped because an equal one is already
+	// queued, running or finished recently, or came twice in a request.
+	deduped int
+}
+
+// moveIntake moves the jobs of up to limit intake rows, oldest first,
+// into River, deleting the rows in the same transaction: a job is in the
+// intake or in River, never both and never neither. Rows another
+// instance is moving are skipped (Postgres). A row that cannot be decoded
+// is dropped and reported rather than blocking every row behind it.
+func (s *riverStore[TTx]) moveIntake(ctx context.Context, limit int) ([]movedDelivery, error) {
+	var moved []movedDelivery
+	err := s.db.withTx(ctx, func(ctx context.Context, tx TTx) error {
+		rows, err := s.db.takeIntake(ctx, tx, limit)
+		if err != nil {
+			return err
+		}
+		slices.SortFunc(rows, func(a, b intakeRow) int { return cmp.Compare(a.id, b.id) })
+		moved = make([]movedDelivery, len(rows))
+		counts := make([]insertCount, len(rows))
+		b := newBatch()
+		for i, r := range rows {
+			moved[i].deliveryID, moved[i].received = r.deliveryID, time.UnixMilli(r.receivedMS)
+			var jobs intakeJobs
+			if err := json.Unmarshal(r.jobs, &jobs); err != nil {
+				moved[i].err = fmt.Errorf("decode the queued jobs of delivery %s: %w", r.deliveryID, err)
+				continue
+			}
+			for _, a := range jobs.Analyses {
+				if !b.add(i, kindAnalysis, a.key(), a) {
+					counts[i].deduped++
+				}
+			}
+			for _, a := range jobs.Resolves {
+				if !b.add(i, kindResolve, a.key(), a) {
+					counts[i].deduped++
+				}
+			}
+		}
+		if len(b.params) > 0 {
+			res, err := s.client.InsertManyTx(ctx, tx, b.sorted())
+			if err != nil {
+				return fmt.Errorf("insert %d jobs: %w", len(b.params), err)
+			}
+			if err := b.count(res, counts); err != nil {
+				return err
+			}
+		}
+		for i := range moved {
+			moved[i].insertCount = counts[i]
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("move intake into River: %w", err)
+	}
+	return moved, nil
+}
+
 // insertAnalyses inserts jobs found by a worker (no delivery to record).
-func (s *riverStore[TTx]) insertAnalyses(ctx context.Context, jobs []analysisArgs) (intake.Result, error) {
+func (s *riverStore[TTx]) insertAnalyses(ctx context.Context, jobs []analysisArgs) (insertCount, error) {
 	b := newBatch()
-	results := make([]intake.Result, 1)
+	counts := make([]insertCount, 1)
 	for _, a := range jobs {
 		if !b.add(0, kindAnalysis, a.key(), a) {
-			results[0].Deduped++
+			counts[0].deduped++
 		}
 	}
 	if len(b.params) == 0 {
-		return results[0], nil
+		return counts[0], nil
 	}
 	res, err := s.client.InsertMany(ctx, b.sorted())
 	if err != nil {
-		return intake.Result{}, fmt.Errorf("insert %d analysis jobs: %w", len(b.params), err)
+		return insertCount{}, fmt.Errorf("insert %d analysis jobs: %w", len(b.params), err)
 	}
-	if err := b.count(res, results); err != nil {
-		return intake.Result{}, err
+	if err := b.count(res, counts); err != nil {
+		return insertCount{}, err
 	}
-	return results[0], nil
+	return counts[0], nil
 }
 
 func (s *riverStore[TTx]) start(ctx context.Context) error {
@@ -166,6 +259,10 @@ func (s *riverStore[TTx]) ping(ctx context.Context) error { return s.db.ping(ctx
 
 func (s *riverStore[TTx]) jobCounts(ctx context.Context) (map[string]int, error) {
 	return s.db.jobCounts(ctx)
+}
+
+func (s *riverStore[TTx]) intakeBacklog(ctx context.Context) (int, error) {
+	return s.db.intakeBacklog(ctx)
 }
 
 func (s *riverStore[TTx]) jobs(ctx context.Context) ([]*rivertype.JobRow, error) {
@@ -256,7 +353,7 @@ func (b *batch) add(req int, kind, key string, args river.JobArgs) bool {
 // count credits each insert result to its request. Results are matched by
 // key, not by position: a skipped duplicate comes back as the existing row,
 // and nothing promises RETURNING keeps the input order.
-func (b *batch) count(res []*rivertype.JobInsertResult, results []intake.Result) error {
+func (b *batch) count(res []*rivertype.JobInsertResult, results []insertCount) error {
 	for _, r := range res {
 		var key string
 		switch r.Job.Kind {
@@ -280,9 +377,9 @@ func (b *batch) count(res []*rivertype.JobInsertResult, results []intake.Result)
 			return fmt.Errorf("insert returned job %d that no request asked for", r.Job.ID)
 		}
 		if r.UniqueSkippedAsDuplicate {
-			results[i].Deduped++
+			results[i].deduped++
 		} else {
-			results[i].Inserted++
+			results[i].inserted++
 		}
 	}
 	return nil

@@ -13,7 +13,6 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/prodready/prodready/internal/analysis"
-	"github.com/prodready/prodready/internal/queue/intake"
 	"github.com/prodready/prodready/internal/recovery"
 )
 
@@ -166,7 +165,7 @@ func snoozeCount(job *rivertype.JobRow) int {
 type resolveWorker struct {
 	river.WorkerDefaults[resolveArgs]
 	factory    analysis.ClientFactory
-	insert     func(ctx context.Context, jobs []analysisArgs) (intake.Result, error)
+	insert     func(ctx context.Context, jobs []analysisArgs) (insertCount, error)
 	timeout    time.Duration
 	maxSnoozes int
 	logger     *slog.Logger
@@ -217,7 +216,7 @@ func (w *resolveWorker) Work(ctx context.Context, job *river.Job[resolveArgs]) e
 		return fmt.Errorf("queue analyses for %s@%s: %w", a.Repo, a.HeadSHA, err)
 	}
 	log.InfoContext(ctx, "check suite resolved", slog.Any("prs", prs),
-		slog.Int("inserted", res.Inserted), slog.Int("deduped", res.Deduped))
+		slog.Int("inserted", res.inserted), slog.Int("deduped", res.deduped))
 	return nil
 }
 

@@ -18,12 +18,12 @@ type countingEnqueuer struct{ n int }
 
 func (e *countingEnqueuer) Enqueue(context.Context, string, ...analysis.Job) (intake.Result, error) {
 	e.n++
-	return intake.Result{Inserted: 1}, nil
+	return intake.Result{Jobs: 1}, nil
 }
 
 func (e *countingEnqueuer) EnqueueResolve(context.Context, string, intake.Suite) (intake.Result, error) {
 	e.n++
-	return intake.Result{Inserted: 1}, nil
+	return intake.Result{Jobs: 1}, nil
 }
 
 // TestRelevantMatchesTheWebhookHandler guards the copy of the handler's

@@ -34,6 +34,8 @@ type Metrics struct {
 	recoveryFound  *prometheus.CounterVec
 	redelivered    prometheus.Counter
 	recoveryErrors *prometheus.CounterVec
+	intakeJobs     *prometheus.CounterVec
+	intakeWait     prometheus.Histogram
 }
 
 // NewMetrics creates the collectors and a registry holding them plus the
@@ -87,13 +89,25 @@ func NewMetrics() *Metrics {
 			Help: "Missed-delivery recovery failures by kind (rate_limited, list, redeliver, store).",
 		}, []string{"kind"}),
 	}
+	m.intakeJobs = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "prodready_queue_intake_jobs_total",
+		Help: "Jobs of accepted deliveries taken from the intake into the queue, by result (inserted; deduplicated: equal to a job already queued or done; unreadable: a damaged intake row, dropped and logged with its delivery id).",
+	}, []string{"result"})
+	m.intakeWait = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name:    "prodready_queue_intake_wait_seconds",
+		Help:    "Time from a delivery's acceptance until its jobs were in the queue.",
+		Buckets: []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30},
+	})
+	for _, r := range []string{"inserted", "deduplicated", "unreadable"} {
+		m.intakeJobs.WithLabelValues(r)
+	}
 	m.rateRemaining.Set(-1)
 	for _, r := range []string{recovery.ReasonFailed, recovery.ReasonMissing} {
 		m.recoveryFound.WithLabelValues(r)
 	}
 	m.reg.MustRegister(
 		m.deliveries, m.analyses, m.cancelled, m.annotations, m.refused, m.conclusions, m.githubRequests, m.rateRemaining,
-		m.recoveryFound, m.redelivered, m.recoveryErrors,
+		m.recoveryFound, m.redelivered, m.recoveryErrors, m.intakeJobs, m.intakeWait,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
@@ -111,6 +125,16 @@ func (m *Metrics) Handler() http.Handler {
 // ObserveDelivery implements webhook.Metrics.
 func (m *Metrics) ObserveDelivery(event, outcome string) {
 	m.deliveries.WithLabelValues(event, outcome).Inc()
+}
+
+// ObserveIntake implements queue.Metrics.
+func (m *Metrics) ObserveIntake(inserted, deduplicated int, unreadable bool, waited time.Duration) {
+	m.intakeJobs.WithLabelValues("inserted").Add(float64(inserted))
+	m.intakeJobs.WithLabelValues("deduplicated").Add(float64(deduplicated))
+	if unreadable {
+		m.intakeJobs.WithLabelValues("unreadable").Inc()
+	}
+	m.intakeWait.Observe(waited.Seconds())
 }
 
 // ObserveAnalysis implements queue.Metrics.
@@ -161,9 +185,10 @@ func (m *Metrics) RecoveryRedelivered() { m.redelivered.Inc() }
 // RecoveryError implements recovery.Metrics.
 func (m *Metrics) RecoveryError(kind string) { m.recoveryErrors.WithLabelValues(kind).Inc() }
 
-// JobCounter is the queue as the jobs gauge sees it.
+// JobCounter is the queue as the jobs gauges see it.
 type JobCounter interface {
 	JobCounts(ctx context.Context) (map[string]int, error)
+	IntakeBacklog(ctx context.Context) (int, error)
 }
 
 // jobsCollector reads job counts from the store at scrape time, so that
@@ -172,6 +197,7 @@ type jobsCollector struct {
 	src    JobCounter
 	logger *slog.Logger
 	jobs   *prometheus.Desc
+	intake *prometheus.Desc
 	up     *prometheus.Desc
 }
 
@@ -180,12 +206,14 @@ func (m *Metrics) registerJobs(src JobCounter, logger *slog.Logger) error {
 		src:    src,
 		logger: logger,
 		jobs:   prometheus.NewDesc("prodready_jobs", "Jobs in the queue store by state.", []string{"state"}, nil),
+		intake: prometheus.NewDesc("prodready_queue_intake_deliveries", "Accepted deliveries whose jobs wait in the intake, not yet in the queue; more than a few for long means the queue cannot take them in.", nil, nil),
 		up:     prometheus.NewDesc("prodready_queue_up", "1 when the queue store answered the last scrape's count.", nil, nil),
 	})
 }
 
 func (c *jobsCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- c.jobs
+	ch <- c.intake
 	ch <- c.up
 }
 
@@ -196,11 +224,16 @@ func (c *jobsCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), scrapeTimeout)
 	defer cancel()
 	counts, err := c.src.JobCounts(ctx)
+	var backlog int
+	if err == nil {
+		backlog, err = c.src.IntakeBacklog(ctx)
+	}
 	if err != nil {
 		c.logger.WarnContext(ctx, "metrics: counting jobs failed", slog.String("error", err.Error()))
 		ch <- prometheus.MustNewConstMetric(c.up, prometheus.GaugeValue, 0)
 		return
 	}
+	ch <- prometheus.MustNewConstMetric(c.intake, prometheus.GaugeValue, float64(backlog))
 	ch <- prometheus.MustNewConstMetric(c.up, prometheus.GaugeValue, 1)
 	for state, n := range counts {
 		ch <- prometheus.MustNewConstMetric(c.jobs, prometheus.GaugeValue, float64(n), state)

@@ -313,8 +313,10 @@ func TestHealthReadyMetrics(t *testing.T) {
 	for _, want := range []string{
 		`prodready_webhook_deliveries_total{event="pull_request",outcome="accepted"} 1`,
 		`prodready_webhook_deliveries_total{event="pull_request",outcome="duplicate"} 1`,
-		`prodready_jobs{state="available"} 1`,
-		`prodready_jobs{state="completed"} 0`,
+		// Not started: the delivery's job waits in the intake.
+		`prodready_queue_intake_deliveries 1`,
+		`prodready_jobs{state="available"} 0`,
+		`prodready_queue_intake_jobs_total{result="inserted"} 0`,
 		`prodready_queue_up 1`,
 		`prodready_analysis_duration_seconds_bucket{outcome="success",le="5"} 1`,
 		`prodready_annotations_posted_total 51`,

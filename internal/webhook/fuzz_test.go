@@ -22,14 +22,14 @@ func (a acceptAll) Enqueue(_ context.Context, id string, jobs ...analysis.Job) (
 			a.t.Fatalf("handler enqueued an incomplete job %+v for %s", j, id)
 		}
 	}
-	return intake.Result{Inserted: len(jobs)}, nil
+	return intake.Result{Jobs: len(jobs)}, nil
 }
 
 func (a acceptAll) EnqueueResolve(_ context.Context, id string, s intake.Suite) (intake.Result, error) {
 	if s.InstallationID <= 0 || s.HeadSHA == "" {
 		a.t.Fatalf("handler enqueued an incomplete suite %+v for %s", s, id)
 	}
-	return intake.Result{Inserted: 1}, nil
+	return intake.Result{Jobs: 1}, nil
 }
 
 // FuzzHandler sends correctly signed but mutated bodies, so that the fuzzer

@@ -126,10 +126,12 @@ func (h *Handler) Register(r *mux.Router) {
 // reply is the JSON body of every answer; GitHub shows it in the
 // delivery's log, which makes it the App's first debugging aid.
 type reply struct {
-	Status   string `json:"status"`
-	Reason   string `json:"reason,omitempty"`
-	Inserted int    `json:"inserted,omitempty"`
-	Deduped  int    `json:"deduplicated,omitempty"`
+	Status string `json:"status"`
+	Reason string `json:"reason,omitempty"`
+	// Jobs counts the jobs queued; one equal to a job already queued or
+	// done is dropped afterwards, so two deliveries for one head can
+	// both say 1 and still lead to one analysis.
+	Jobs int `json:"jobs,omitempty"`
 }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -232,11 +234,11 @@ func (h *Handler) serve(ctx context.Context, w http.ResponseWriter, r *http.Requ
 		attrs = append(attrs, slog.String("error", err.Error()))
 		return http.StatusInternalServerError, OutcomeError, event, reply{Status: "error", Reason: "could not queue the delivery; redeliver it"}, attrs
 	}
-	attrs = append(attrs, slog.Int("inserted", res.Inserted), slog.Int("deduplicated", res.Deduped))
+	attrs = append(attrs, slog.Int("jobs", res.Jobs))
 	if res.Duplicate {
 		return http.StatusOK, OutcomeDuplicate, event, reply{Status: "duplicate", Reason: "delivery already received"}, attrs
 	}
-	return http.StatusAccepted, OutcomeAccepted, event, reply{Status: "accepted", Inserted: res.Inserted, Deduped: res.Deduped}, attrs
+	return http.StatusAccepted, OutcomeAccepted, event, reply{Status: "accepted", Jobs: res.Jobs}, attrs
 }
 
 // known are the event names the deliveries metric labels by name.

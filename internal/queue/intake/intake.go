@@ -8,13 +8,13 @@ import "github.com/prodready/prodready/internal/analysis"
 // Result says what enqueuing one webhook delivery did.
 type Result struct {
 	// Duplicate: the delivery id had already been recorded (GitHub
-	// redelivered it), so nothing was inserted.
+	// redelivered it), so nothing was queued.
 	Duplicate bool
-	// Inserted counts new jobs.
-	Inserted int
-	// Deduped counts jobs skipped because an equal one is already queued,
-	// running or finished recently (e.g. check_suite after synchronize).
-	Deduped int
+	// Jobs counts the jobs durably queued for this delivery. A job equal
+	// to one already queued, running or finished recently (a check_suite
+	// after a synchronize) is dropped later, when the queue takes it in,
+	// and counted there.
+	Jobs int
 }
 
 // Suite is a check suite whose pull requests a worker has to look up:
