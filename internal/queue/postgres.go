@@ -41,14 +41,20 @@ type postgresDialect struct{ pool *pgxpool.Pool }
 // victim of a deadlock or a serialization failure.
 const txAttempts = 3
 
-// withTx runs fn in a transaction and commits it. Postgres may abort one
-// of two transactions that wait on each other (several instances, or
-// several group commits of one, inserting the same delivery ids and jobs);
-// the aborted one is run again rather than answering the webhook 500, so
-// fn must be safe to repeat, which a function of its transaction alone is.
+// withTx runs fn in a transaction and commits it, again if Postgres chose
+// it as a conflict's victim (retryConflicts); fn must be safe to repeat,
+// which a function of its transaction alone is.
 func (d postgresDialect) withTx(ctx context.Context, fn func(context.Context, pgx.Tx) error) error {
+	return retryConflicts(ctx, func() error { return d.tryTx(ctx, fn) })
+}
+
+// retryConflicts runs fn again when Postgres aborted it to break a
+// deadlock or a serialization conflict (several instances, or several
+// group commits or movers of one, touching the same delivery ids and
+// jobs), rather than answering a webhook 500 or failing a move.
+func retryConflicts(ctx context.Context, fn func() error) error {
 	for attempt := 1; ; attempt++ {
-		err := d.tryTx(ctx, fn)
+		err := fn()
 		if err == nil || attempt == txAttempts || !isTxConflict(err) || ctx.Err() != nil {
 			return err
 		}
@@ -77,24 +83,52 @@ func (d postgresDialect) tryTx(ctx context.Context, fn func(context.Context, pgx
 	return nil
 }
 
-// recordDeliveries inserts every id of a group commit in one statement:
-// over the network, one round trip per delivery was most of a group's
-// time. A concurrent transaction inserting the same id makes this wait
-// for it to commit and then skip the id: exactly one of them wins. Ids go
-// in sorted, as the jobs do after them (batch.sorted), so that two
-// transactions sharing ids wait on each other in one order, not in a
-// cycle.
-func (d postgresDialect) recordDeliveries(ctx context.Context, tx pgx.Tx, ids []string, at time.Time) ([]bool, error) {
-	rows, err := tx.Query(ctx,
-		`INSERT INTO prodready_deliveries (delivery_id, received_at)
-SELECT id, $2::bigint FROM (SELECT DISTINCT unnest($1::text[]) AS id) AS d ORDER BY id
-ON CONFLICT (delivery_id) DO NOTHING RETURNING delivery_id`, ids, at.Unix())
-	if err != nil {
-		return nil, fmt.Errorf("record %d deliveries: %w", len(ids), err)
+// acceptSQL records a group's deliveries and queues the jobs of the new
+// ones in one statement, which is a transaction of its own: over the
+// network each round trip was a large part of a group's time. Ids go in
+// sorted, as the jobs do after them (batch.sorted), so that two statements
+// sharing ids wait on each other in one order, not in a cycle; one that
+// meets an id another is inserting waits for it to commit and then skips
+// the id, so exactly one of them queues its jobs. The ids are distinct;
+// an empty jobs text means the delivery has none.
+const acceptSQL = `WITH input AS (
+	SELECT * FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(delivery_id, jobs, n)
+), fresh AS (
+	INSERT INTO prodready_deliveries (delivery_id, received_at)
+	SELECT delivery_id, $3::bigint FROM input ORDER BY delivery_id
+	ON CONFLICT (delivery_id) DO NOTHING
+	RETURNING delivery_id
+), queued AS (
+	INSERT INTO prodready_intake (delivery_id, received_ms, jobs)
+	SELECT input.delivery_id, $4::bigint, input.jobs FROM input JOIN fresh USING (delivery_id)
+	WHERE input.jobs <> '' ORDER BY input.n
+)
+SELECT delivery_id FROM fresh`
+
+func (d postgresDialect) accept(ctx context.Context, ids []string, jobs [][]byte, at time.Time) ([]bool, error) {
+	// The first request with an id owns it; a repeat later in the same
+	// group is a duplicate like any other.
+	first := make(map[string]int, len(ids))
+	var distinct, distinctJobs []string
+	for i, id := range ids {
+		if _, seen := first[id]; seen {
+			continue
+		}
+		first[id] = i
+		distinct = append(distinct, id)
+		distinctJobs = append(distinctJobs, string(jobs[i]))
 	}
-	inserted, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	var inserted []string
+	err := retryConflicts(ctx, func() error {
+		rows, err := d.pool.Query(ctx, acceptSQL, distinct, distinctJobs, at.Unix(), at.UnixMilli())
+		if err != nil {
+			return err
+		}
+		inserted, err = pgx.CollectRows(rows, pgx.RowTo[string])
+		return err
+	})
 	if err != nil {
-		return nil, fmt.Errorf("record %d deliveries: %w", len(ids), err)
+		return nil, fmt.Errorf("record %d deliveries: %w", len(distinct), err)
 	}
 	isNew := make(map[string]bool, len(inserted))
 	for _, id := range inserted {
@@ -102,26 +136,9 @@ ON CONFLICT (delivery_id) DO NOTHING RETURNING delivery_id`, ids, at.Unix())
 	}
 	fresh := make([]bool, len(ids))
 	for i, id := range ids {
-		// The first request with an id owns it; a repeat later in the
-		// same group is a duplicate like any other.
-		fresh[i] = isNew[id]
-		delete(isNew, id)
+		fresh[i] = first[id] == i && isNew[id]
 	}
 	return fresh, nil
-}
-
-func (d postgresDialect) insertIntake(ctx context.Context, tx pgx.Tx, rows []intakeRow) error {
-	ids := make([]string, len(rows))
-	received := make([]int64, len(rows))
-	jobs := make([]string, len(rows))
-	for i, r := range rows {
-		ids[i], received[i], jobs[i] = r.deliveryID, r.receivedMS, string(r.jobs)
-	}
-	if _, err := tx.Exec(ctx, `INSERT INTO prodready_intake (delivery_id, received_ms, jobs)
-SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[])`, ids, received, jobs); err != nil {
-		return fmt.Errorf("queue the jobs of %d deliveries: %w", len(rows), err)
-	}
-	return nil
 }
 
 // takeIntake skips rows another instance's mover holds, so that movers on

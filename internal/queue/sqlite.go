@@ -82,42 +82,44 @@ func (d sqliteDialect) withTx(ctx context.Context, fn func(context.Context, *sql
 	return nil
 }
 
-// recordDeliveries inserts one row at a time: SQLite runs in-process, so
-// a statement costs no round trip, and RowsAffected tells each one apart.
-func (d sqliteDialect) recordDeliveries(ctx context.Context, tx *sql.Tx, ids []string, at time.Time) ([]bool, error) {
-	stmt, err := tx.PrepareContext(ctx,
-		`INSERT INTO prodready_deliveries (delivery_id, received_at) VALUES (?, ?) ON CONFLICT (delivery_id) DO NOTHING`)
-	if err != nil {
-		return nil, fmt.Errorf("record delivery: %w", err)
-	}
-	defer stmt.Close()
+// accept inserts one row at a time: SQLite runs in-process, so a
+// statement costs no round trip, and RowsAffected tells each one apart.
+func (d sqliteDialect) accept(ctx context.Context, ids []string, jobs [][]byte, at time.Time) ([]bool, error) {
 	fresh := make([]bool, len(ids))
-	for i, id := range ids {
-		res, err := stmt.ExecContext(ctx, id, at.Unix())
+	err := d.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		record, err := tx.PrepareContext(ctx,
+			`INSERT INTO prodready_deliveries (delivery_id, received_at) VALUES (?, ?) ON CONFLICT (delivery_id) DO NOTHING`)
 		if err != nil {
-			return nil, fmt.Errorf("record delivery %s: %w", id, err)
+			return fmt.Errorf("record deliveries: %w", err)
 		}
-		n, err := res.RowsAffected()
+		defer record.Close()
+		queue, err := tx.PrepareContext(ctx, `INSERT INTO prodready_intake (delivery_id, received_ms, jobs) VALUES (?, ?, ?)`)
 		if err != nil {
-			return nil, fmt.Errorf("record delivery %s: %w", id, err)
+			return fmt.Errorf("queue jobs: %w", err)
 		}
-		fresh[i] = n == 1
+		defer queue.Close()
+		for i, id := range ids {
+			res, err := record.ExecContext(ctx, id, at.Unix())
+			if err != nil {
+				return fmt.Errorf("record delivery %s: %w", id, err)
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return fmt.Errorf("record delivery %s: %w", id, err)
+			}
+			if fresh[i] = n == 1; !fresh[i] || jobs[i] == nil {
+				continue
+			}
+			if _, err := queue.ExecContext(ctx, id, at.UnixMilli(), jobs[i]); err != nil {
+				return fmt.Errorf("queue the jobs of delivery %s: %w", id, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return fresh, nil
-}
-
-func (d sqliteDialect) insertIntake(ctx context.Context, tx *sql.Tx, rows []intakeRow) error {
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO prodready_intake (delivery_id, received_ms, jobs) VALUES (?, ?, ?)`)
-	if err != nil {
-		return fmt.Errorf("queue jobs: %w", err)
-	}
-	defer stmt.Close()
-	for _, r := range rows {
-		if _, err := stmt.ExecContext(ctx, r.deliveryID, r.receivedMS, r.jobs); err != nil {
-			return fmt.Errorf("queue the jobs of delivery %s: %w", r.deliveryID, err)
-		}
-	}
-	return nil
 }
 
 // takeIntake needs no locking: this process holds the file (lockStore) and

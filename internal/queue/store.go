@@ -47,11 +47,10 @@ type request struct {
 type dialect[TTx any] interface {
 	// withTx runs fn in one transaction and commits when fn returns nil.
 	withTx(ctx context.Context, fn func(ctx context.Context, tx TTx) error) error
-	// recordDeliveries inserts the delivery ids; fresh[i] is false when
-	// ids[i] was already there, or earlier in ids.
-	recordDeliveries(ctx context.Context, tx TTx, ids []string, at time.Time) (fresh []bool, err error)
-	// insertIntake stores the jobs of accepted deliveries.
-	insertIntake(ctx context.Context, tx TTx, rows []intakeRow) error
+	// accept records the delivery ids and puts the jobs of each new one
+	// (jobs[i], nil when it has none) in the intake, in one transaction;
+	// fresh[i] is false when ids[i] was there already or earlier in ids.
+	accept(ctx context.Context, ids []string, jobs [][]byte, at time.Time) (fresh []bool, err error)
 	// takeIntake deletes and returns up to limit intake rows, oldest
 	// first, skipping rows that another transaction holds; a rollback of
 	// tx puts them back.
@@ -92,45 +91,30 @@ type riverStore[TTx any] struct {
 // into River later (moveIntake): River's insert costs about fifteen times
 // what an intake row does, and the webhook answer should not wait for it.
 // It takes the requests of one group commit (groupcommit.go); results are
-// per request, in order. On Postgres the transaction may run again
-// (postgresDialect.withTx), so everything it computes is computed inside it.
+// per request, in order.
 func (s *riverStore[TTx]) submit(ctx context.Context, reqs []request) ([]intake.Result, error) {
-	var results []intake.Result
-	err := s.db.withTx(ctx, func(ctx context.Context, tx TTx) error {
-		results = make([]intake.Result, len(reqs))
-		now := s.now()
-		ids := make([]string, len(reqs))
-		for i, r := range reqs {
-			ids[i] = r.deliveryID
+	results := make([]intake.Result, len(reqs))
+	ids := make([]string, len(reqs))
+	jobs := make([][]byte, len(reqs))
+	for i, r := range reqs {
+		ids[i] = r.deliveryID
+		results[i].Jobs = len(r.analyses) + len(r.resolves)
+		if results[i].Jobs == 0 {
+			continue
 		}
-		fresh, err := s.db.recordDeliveries(ctx, tx, ids, now)
-		if err != nil {
-			return err
+		var err error
+		if jobs[i], err = json.Marshal(intakeJobs{Analyses: r.analyses, Resolves: r.resolves}); err != nil {
+			return nil, fmt.Errorf("enqueue: encode the jobs of delivery %s: %w", r.deliveryID, err)
 		}
-		var rows []intakeRow
-		for i, r := range reqs {
-			if !fresh[i] {
-				results[i].Duplicate = true
-				continue
-			}
-			n := len(r.analyses) + len(r.resolves)
-			if n == 0 {
-				continue
-			}
-			jobs, err := json.Marshal(intakeJobs{Analyses: r.analyses, Resolves: r.resolves})
-			if err != nil {
-				return fmt.Errorf("encode the jobs of delivery %s: %w", r.deliveryID, err)
-			}
-			rows = append(rows, intakeRow{deliveryID: r.deliveryID, receivedMS: now.UnixMilli(), jobs: jobs})
-			results[i].Jobs = n
-		}
-		if len(rows) == 0 {
-			return nil
-		}
-		return s.db.insertIntake(ctx, tx, rows)
-	})
+	}
+	fresh, err := s.db.accept(ctx, ids, jobs, s.now())
 	if err != nil {
 		return nil, fmt.Errorf("enqueue: %w", err)
+	}
+	for i := range results {
+		if !fresh[i] {
+			results[i] = intake.Result{Duplicate: true}
+		}
 	}
 	return results, nil
 }
