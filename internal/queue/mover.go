@@ -20,6 +20,12 @@ const (
 	// it then takes the next slot ahead of them. Long enough for a burst
 	// to be answered without it, short against an analysis's duration.
 	moveMaxDefer = 500 * time.Millisecond
+	// moveShare: once deferred that long, the mover takes the next slot
+	// again after waiting moveShare times its last move, so that a steady
+	// stream of deliveries leaves it a fifth of a slot rather than a
+	// batch per moveMaxDefer, which a few hundred deliveries a second
+	// would outgrow.
+	moveShare = 4
 	// moveBatch is the rows moved per transaction. On SQLite a move
 	// costs ~0.55 ms plus ~0.11 ms a row (BenchmarkMoveIntake), which a
 	// delivery arriving meanwhile waits for: 16 rows keep that near
@@ -40,6 +46,8 @@ type mover struct {
 	metrics Metrics
 	stop    chan struct{}
 	done    chan struct{}
+	// maxDefer is moveMaxDefer; tests shorten or lengthen it.
+	maxDefer time.Duration
 }
 
 // run moves the intake whenever kicked or polled until stop is closed. A
@@ -63,18 +71,20 @@ func (m *mover) run(ctx context.Context) {
 // poll retries it) or stop closes.
 func (m *mover) drain(ctx context.Context) {
 	waitingSince := time.Now()
+	patience := m.maxDefer
 	for {
 		var moved []movedDelivery
 		var err error
-		move := func(limit int) func() {
-			return func() {
-				mctx, cancel := context.WithTimeout(ctx, moveTimeout)
-				defer cancel()
-				moved, err = m.st.moveIntake(mctx, limit)
-			}
+		var took time.Duration
+		move := func() {
+			mctx, cancel := context.WithTimeout(ctx, moveTimeout)
+			defer cancel()
+			began := time.Now()
+			moved, err = m.st.moveIntake(mctx, moveBatch)
+			took = time.Since(began)
 		}
-		if !m.gc.runIdle(moveQuiet, move(moveBatch)) {
-			if time.Since(waitingSince) < moveMaxDefer {
+		if !m.gc.runIdle(moveQuiet, move) {
+			if time.Since(waitingSince) < patience {
 				select {
 				case <-m.stop:
 					return
@@ -82,7 +92,10 @@ func (m *mover) drain(ctx context.Context) {
 				}
 				continue
 			}
-			m.gc.runNext(move(moveBatch))
+			m.gc.runNext(move)
+			// Deliveries have kept the mover out for a while: from now
+			// until the intake is empty it takes its share of the slot.
+			patience = moveShare * took
 		}
 		if err != nil {
 			m.logger.Error("could not move queued jobs into the queue; retrying", slog.String("error", err.Error()))

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/prodready/prodready/internal/queue/intake"
 )
 
 // TestIntakeSurvivesRestart: a delivery answered 202 by a process that
@@ -134,5 +136,70 @@ func TestUnreadableIntakeRowIsDroppedAndReported(t *testing.T) {
 	}
 	if out := logs.String(); !strings.Contains(out, "level=ERROR") || !strings.Contains(out, "delivery_id=damaged") {
 		t.Errorf("no error naming the damaged delivery in the logs:\n%s", out)
+	}
+}
+
+// fakeIntake is a store whose intake holds rows and nothing else.
+type fakeIntake struct {
+	store
+	mu   sync.Mutex
+	rows int
+}
+
+func (f *fakeIntake) moveIntake(_ context.Context, limit int) ([]movedDelivery, error) {
+	time.Sleep(200 * time.Microsecond) // a move takes a while, as River's insert does
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := min(limit, f.rows)
+	f.rows -= n
+	return make([]movedDelivery, n), nil
+}
+
+func (f *fakeIntake) left() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.rows
+}
+
+// TestMoverKeepsUpWithASteadyStream: deliveries that never leave the slot
+// quiet defer the mover once, then leave it a share of the slot. Moving
+// one batch per deferral instead would take 50 s for these 800 rows.
+func TestMoverKeepsUpWithASteadyStream(t *testing.T) {
+	submit := func(_ context.Context, reqs []request) ([]intake.Result, error) {
+		time.Sleep(300 * time.Microsecond)
+		return make([]intake.Result, len(reqs)), nil
+	}
+	g := newGroupCommit(submit, 256, 1)
+	ctx := context.Background()
+	stream := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stream:
+					return
+				default:
+				}
+				_, _ = g.do(ctx, request{deliveryID: "steady"})
+			}
+		})
+	}
+	defer func() { close(stream); wg.Wait() }()
+
+	st := &fakeIntake{rows: 50 * moveBatch}
+	m := &mover{st: st, gc: g, logger: slog.New(slog.DiscardHandler), metrics: nopMetrics{},
+		stop: make(chan struct{}), maxDefer: time.Second}
+	drained := make(chan struct{})
+	go func() { m.drain(ctx); close(drained) }()
+	select {
+	case <-drained:
+	case <-time.After(20 * time.Second):
+		close(m.stop)
+		<-drained
+		t.Fatalf("%d of %d rows still in the intake after 20 s of steady deliveries", st.left(), 50*moveBatch)
+	}
+	if n := st.left(); n != 0 {
+		t.Fatalf("drain returned with %d rows left", n)
 	}
 }

@@ -412,7 +412,7 @@ func (q *Queue) Start(ctx context.Context) error {
 	q.mover = &mover{
 		st: q.st, gc: q.gc, kick: q.kick, metrics: q.cfg.Metrics,
 		logger: q.cfg.Logger.With(slog.String("component", "queue")),
-		stop:   make(chan struct{}), done: make(chan struct{}),
+		stop:   make(chan struct{}), done: make(chan struct{}), maxDefer: moveMaxDefer,
 	}
 	go q.mover.run(context.WithoutCancel(ctx))
 	q.started = true
