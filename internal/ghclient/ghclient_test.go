@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -1004,6 +1006,42 @@ func TestAttemptTimeoutLeavesTheBodyReadable(t *testing.T) {
 	got, err := io.ReadAll(body)
 	if err != nil || string(got) != pr.Diff {
 		t.Fatalf("diff read after the bound: %d of %d bytes, %v", len(got), len(pr.Diff), err)
+	}
+}
+
+// TestStalledBodyFailsAsATimeout: a diff that stops arriving after its
+// headers fails the read once the bound passes, as a timeout (transient),
+// instead of holding the worker until the job timeout.
+func TestStalledBodyFailsAsATimeout(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, "diff --git a/x b/x\n")
+		w.(http.Flusher).Flush()
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	tr := &attemptTimeoutTransport{next: http.DefaultTransport, timeout: 200 * time.Millisecond}
+	req, err := http.NewRequestWithContext(ctx(t), http.MethodGet, srv.URL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := tr.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	got, err := io.ReadAll(resp.Body)
+	var stall *timeoutError
+	if !errors.As(err, &stall) || stall.waitingFor != "more of the response body" || string(got) != "diff --git a/x b/x\n" {
+		t.Fatalf("read %q, %v; want the first line, then a stall error", got, err)
+	}
+	var ne net.Error
+	if !errors.As(err, &ne) || !ne.Timeout() {
+		t.Fatalf("%v is not a timeout, so the job would not retry it as transient", err)
 	}
 }
 

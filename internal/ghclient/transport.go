@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -122,26 +123,32 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 // response headers. GitHub itself gives up on a request after about ten
 // seconds, so an answer that has not begun long after that is a stalled
 // connection: without a bound it would hold the worker until the job
-// timeout. The bound covers the headers only: the body of a large diff may
-// stream for longer, and stays readable until it is closed.
+// timeout. The body of a large diff may stream for longer than the bound,
+// and a reader may pause between reads for as long as it likes; only a
+// single read that waits that long for GitHub's next bytes fails.
 type attemptTimeoutTransport struct {
 	next    http.RoundTripper
 	timeout time.Duration
 }
 
-// attemptTimeoutError is a timed-out attempt. It is a net.Error with
+// timeoutError is an attempt that waited too long for GitHub, for the
+// response headers or for more of the body. It is a net.Error with
 // Timeout() true, so the retry transport retries a GET that hit it and
-// mapError calls it transient; it deliberately does not wrap
-// context.DeadlineExceeded, which means the caller's own deadline passed.
-type attemptTimeoutError struct{ after time.Duration }
-
-func (e *attemptTimeoutError) Error() string {
-	return "github sent no response headers within " + e.after.String()
+// mapError and the job's retry call it transient; it deliberately does not
+// wrap context.DeadlineExceeded, which means the caller's own deadline
+// passed.
+type timeoutError struct {
+	waitingFor string
+	after      time.Duration
 }
-func (e *attemptTimeoutError) Timeout() bool   { return true }
-func (e *attemptTimeoutError) Temporary() bool { return true }
 
-var _ net.Error = (*attemptTimeoutError)(nil)
+func (e *timeoutError) Error() string {
+	return "github sent no " + e.waitingFor + " within " + e.after.String()
+}
+func (e *timeoutError) Timeout() bool   { return true }
+func (e *timeoutError) Temporary() bool { return true }
+
+var _ net.Error = (*timeoutError)(nil)
 
 func (t *attemptTimeoutTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if t.timeout <= 0 {
@@ -160,23 +167,40 @@ func (t *attemptTimeoutTransport) RoundTrip(req *http.Request) (*http.Response, 
 		if cerr := req.Context().Err(); cerr != nil {
 			return nil, cerr // the caller's own cancellation wins
 		}
-		return nil, &attemptTimeoutError{after: t.timeout}
+		return nil, &timeoutError{waitingFor: "response headers", after: t.timeout}
 	}
 	if err != nil {
 		cancel()
 		return nil, err
 	}
-	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	resp.Body = &stallBoundBody{ReadCloser: resp.Body, cancel: cancel, timeout: t.timeout}
 	return resp, nil
 }
 
-// cancelOnClose releases an attempt's context once its body is closed.
-type cancelOnClose struct {
+// stallBoundBody fails a read that waits longer than timeout for bytes, and
+// releases the attempt's context once the body is closed. Only the time
+// spent inside Read counts, so a slow consumer is never cut off.
+type stallBoundBody struct {
 	io.ReadCloser
-	cancel context.CancelFunc
+	cancel  context.CancelFunc
+	timeout time.Duration
+	stalled atomic.Bool
 }
 
-func (b *cancelOnClose) Close() error {
+func (b *stallBoundBody) Read(p []byte) (int, error) {
+	timer := time.AfterFunc(b.timeout, func() {
+		b.stalled.Store(true)
+		b.cancel()
+	})
+	n, err := b.ReadCloser.Read(p)
+	timer.Stop()
+	if err != nil && b.stalled.Load() {
+		err = &timeoutError{waitingFor: "more of the response body", after: b.timeout}
+	}
+	return n, err
+}
+
+func (b *stallBoundBody) Close() error {
 	err := b.ReadCloser.Close()
 	b.cancel()
 	return err
