@@ -20,8 +20,10 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -107,7 +109,31 @@ func run(target string, self bool, dbURL, secret string, n, c, dupEvery, warmup 
 	lat, status, elapsed := burst(ctx, client, target, secret, n, c, dupEvery, 0)
 	accepted := report(os.Stdout, lat, status, elapsed)
 	stop(warmAccepted + accepted)
+	reportMemory(os.Stdout, self)
 	return nil
+}
+
+// reportMemory prints this process's peak resident memory (Linux only)
+// and Go heap. With -self the process is the server and the senders.
+func reportMemory(w io.Writer, self bool) {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	who := "the senders"
+	if self {
+		who = "server and senders together"
+	}
+	peak := "unknown"
+	if status, err := os.ReadFile("/proc/self/status"); err == nil {
+		for line := range strings.Lines(string(status)) {
+			if kb, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+				if n, err := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(kb), "kB"))); err == nil {
+					peak = fmt.Sprintf("%.1f MB", float64(n)/1024)
+				}
+			}
+		}
+	}
+	fmt.Fprintf(w, "memory (%s): peak RSS %s, Go heap %.1f MB in use at the end, %d GC cycles\n",
+		who, peak, float64(ms.HeapInuse)/(1<<20), ms.NumGC)
 }
 
 // burst sends n deliveries from c senders; delivery i uses id and pull
@@ -281,17 +307,33 @@ func startSelf(ctx context.Context, dbURL, secret string) (string, func(accepted
 	}()
 	began := time.Now()
 	stop := func(accepted int) {
-		// Wait for the queue to drain, bounded, then report what ran.
-		deadline := time.Now().Add(time.Minute)
-		for time.Now().Before(deadline) {
-			if d, _ := runner.counts(); d >= accepted {
+		// Wait for the queue to drain while it makes progress, within
+		// -timeout: only a queue that stopped running analyses has lost
+		// the ones missing.
+		const stalled = 15 * time.Second
+		last, lastChange := -1, time.Now()
+		for ctx.Err() == nil && time.Since(lastChange) < stalled {
+			d, _ := runner.counts()
+			if d >= accepted {
 				break
+			}
+			if d != last {
+				last, lastChange = d, time.Now()
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
 		distinct, total := runner.counts()
-		fmt.Printf("analyses: %d distinct pull requests, %d runs (lost %d, duplicated %d), all done %s after the first delivery\n",
-			distinct, total, max(accepted-distinct, 0), total-distinct, time.Since(began).Round(time.Millisecond))
+		missing, ended := "lost 0", "all done"
+		switch {
+		case distinct >= accepted:
+		case ctx.Err() != nil:
+			ended = "stopped waiting"
+			missing = fmt.Sprintf("%d still queued when -timeout ended the wait, not counted as lost", accepted-distinct)
+		default:
+			missing, ended = fmt.Sprintf("lost %d: none ran for %s", accepted-distinct, stalled), "stopped waiting"
+		}
+		fmt.Printf("analyses: %d distinct pull requests, %d runs (%s, duplicated %d), %s %s after the first delivery\n",
+			distinct, total, missing, total-distinct, ended, time.Since(began).Round(time.Millisecond))
 		cancel()
 		<-done
 		os.RemoveAll(dir)
