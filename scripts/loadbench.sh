@@ -25,7 +25,7 @@ burst() { # store, extra loadgen flags...
   local p99 line
   p99=$(sed -n 's/.*p99 \([0-9.]*\)\(µs\|ms\|s\),.*/\1 \2/p' "$out/run.txt" |
     awk '{v=$1; if ($2=="µs") v/=1000; if ($2=="s") v*=1000; printf "%.2f", v}')
-  line=$(grep -E '^(sent|ack|analyses|memory)' "$out/run.txt" | tr '\n' ' ')
+  line=$(grep -E '^(sent|ack|cpu|analyses|memory)' "$out/run.txt" | tr '\n' ' ')
   echo "$store: $line"
   echo "$p99" >> "$out/$store.p99"
 }

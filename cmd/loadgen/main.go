@@ -106,11 +106,57 @@ func run(target string, self bool, dbURL, secret string, n, c, dupEvery, warmup 
 		}
 		fmt.Printf("warm-up: %d deliveries, not counted below\n", warmup)
 	}
+	before, stealOK := readCPU()
 	lat, status, elapsed := burst(ctx, client, target, secret, n, c, dupEvery, 0)
+	after, _ := readCPU()
 	accepted := report(os.Stdout, lat, status, elapsed)
+	if stealOK && after.total > before.total {
+		// On a shared virtual machine the host takes CPU time when its
+		// other guests are busy; that, not the App, is often what moves
+		// one run's tail from the next one's.
+		fmt.Printf("cpu during the burst: %.0f%% busy, %.1f%% stolen by the host\n",
+			100*float64(after.busy-before.busy)/float64(after.total-before.total),
+			100*float64(after.steal-before.steal)/float64(after.total-before.total))
+	}
 	stop(warmAccepted + accepted)
 	reportMemory(os.Stdout, self)
 	return nil
+}
+
+// cpuTimes are the machine's CPU counters from /proc/stat, in ticks.
+type cpuTimes struct{ total, busy, steal uint64 }
+
+// readCPU reads the aggregate CPU line of /proc/stat (Linux only).
+func readCPU() (cpuTimes, bool) {
+	data, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return cpuTimes{}, false
+	}
+	line, _, _ := strings.Cut(string(data), "\n")
+	fields := strings.Fields(line)
+	// cpu user nice system idle iowait irq softirq steal ...
+	if len(fields) < 9 || fields[0] != "cpu" {
+		return cpuTimes{}, false
+	}
+	var t cpuTimes
+	for i, f := range fields[1:] {
+		v, err := strconv.ParseUint(f, 10, 64)
+		if err != nil {
+			return cpuTimes{}, false
+		}
+		if i >= 8 { // guest time is already counted in user time
+			break
+		}
+		t.total += v
+		switch i {
+		case 3, 4: // idle, iowait
+		case 7:
+			t.steal += v
+		default:
+			t.busy += v
+		}
+	}
+	return t, true
 }
 
 // reportMemory prints this process's peak resident memory (Linux only)
