@@ -20,6 +20,7 @@ import (
 // does; and the default CMD must be `serve`. Docker itself is not on the
 // CI machines; this holds the Dockerfile and the binary to each other.
 func TestContainerDoors(t *testing.T) {
+	readAppSources(t)
 	dockerfile, err := os.ReadFile(filepath.Join("..", "..", "Dockerfile"))
 	if err != nil {
 		t.Fatal(err)

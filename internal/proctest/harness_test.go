@@ -24,7 +24,8 @@ import (
 	// Linked in only so that `go test` caches this package's results
 	// against the code under test: the app binary is built by a
 	// subprocess, which the test cache does not see, and a cached pass
-	// from before a change to the queue or server would be stale.
+	// from before a change to the queue or server would be stale
+	// (readAppSources covers cmd/app itself).
 	_ "github.com/prodready/prodready/internal/server"
 )
 
@@ -63,6 +64,25 @@ const (
 	installation  = 7
 )
 
+var appSources sync.Once
+
+// readAppSources reads cmd/app's Go files once per run. The test cache
+// keys a result on the files a test opened, so a change to the binary's
+// main package, which no test here imports, invalidates cached results.
+func readAppSources(t *testing.T) {
+	appSources.Do(func() {
+		files, err := filepath.Glob(filepath.Join("..", "..", "cmd", "app", "*.go"))
+		if err != nil || len(files) == 0 {
+			t.Fatalf("cmd/app sources: %v (found %d)", err, len(files))
+		}
+		for _, f := range files {
+			if _, err := os.ReadFile(f); err != nil {
+				t.Fatalf("read %s: %v", f, err)
+			}
+		}
+	})
+}
+
 // world is one fake GitHub and the settings every `app serve` of a test
 // shares with it.
 type world struct {
@@ -73,6 +93,7 @@ type world struct {
 
 func newWorld(t *testing.T, store map[string]string) *world {
 	t.Helper()
+	readAppSources(t)
 	gh := githubtest.New(t)
 	env := map[string]string{
 		"GITHUB_APP_ID":         strconv.FormatInt(gh.App().ID, 10),
