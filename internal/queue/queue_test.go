@@ -148,18 +148,23 @@ func (q *Queue) allJobs(t *testing.T) []*rivertype.JobRow {
 	return out
 }
 
-// onlyJob is the one analysis job, or nil while the mover has not yet
-// taken it into River.
-func (q *Queue) onlyJob(t *testing.T) *rivertype.JobRow {
+// waitForOnlyJob waits until the one analysis job is in state and returns
+// it; until the mover has taken it into River there is none.
+func (q *Queue) waitForOnlyJob(t *testing.T, what string, state rivertype.JobState) *rivertype.JobRow {
 	t.Helper()
-	js := q.allJobs(t)
-	if len(js) > 1 {
-		t.Fatalf("%d analysis jobs, want at most one", len(js))
-	}
-	if len(js) == 0 {
-		return nil
-	}
-	return js[0]
+	var j *rivertype.JobRow
+	waitFor(t, what, func() bool {
+		js := q.allJobs(t)
+		if len(js) > 1 {
+			t.Fatalf("%d analysis jobs, want at most one", len(js))
+		}
+		if len(js) == 0 {
+			return false
+		}
+		j = js[0]
+		return j.State == state
+	})
+	return j
 }
 
 // waitFor polls cond for up to 15 s: River picks jobs up within its fetch
@@ -387,11 +392,7 @@ func TestRetryAfterSnoozes(t *testing.T) {
 			if _, err := q.Enqueue(ctx, "d1", job(1, "aaa", "d1")); err != nil {
 				t.Fatal(err)
 			}
-			var j *rivertype.JobRow
-			waitFor(t, "the job to be snoozed", func() bool {
-				j = q.onlyJob(t)
-				return j != nil && j.State == rivertype.JobStateScheduled
-			})
+			j := q.waitForOnlyJob(t, "the job to be snoozed", rivertype.JobStateScheduled)
 			if j.Attempt != 0 {
 				t.Errorf("attempt = %d after a snooze, want 0 (a snooze must not spend attempts)", j.Attempt)
 			}
@@ -422,11 +423,7 @@ func TestOtherErrorsRetry(t *testing.T) {
 		t.Fatal(err)
 	}
 	// River's first retry comes about a second later; the fake then succeeds.
-	waitFor(t, "the retried job to complete", func() bool {
-		j := q.onlyJob(t)
-		return j != nil && j.State == rivertype.JobStateCompleted
-	})
-	j := q.allJobs(t)[0]
+	j := q.waitForOnlyJob(t, "the retried job to complete", rivertype.JobStateCompleted)
 	if j.Attempt != 2 || len(j.Errors) != 1 || j.MaxAttempts != DefaultMaxAttempts {
 		t.Fatalf("attempt %d, %d errors, max %d; want 2, 1, %d", j.Attempt, len(j.Errors), j.MaxAttempts, DefaultMaxAttempts)
 	}
@@ -486,11 +483,7 @@ func TestPermanentRefusalCancelsOnce(t *testing.T) {
 	if _, err := q.Enqueue(ctx, "d1", job(1, "aaa", "d1")); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the job to be cancelled", func() bool {
-		j := q.onlyJob(t)
-		return j != nil && j.State == rivertype.JobStateCancelled
-	})
-	j := q.allJobs(t)[0]
+	j := q.waitForOnlyJob(t, "the job to be cancelled", rivertype.JobStateCancelled)
 	if j.Attempt != 1 || runner.total() != 1 {
 		t.Errorf("attempt %d, runner called %d times; want 1 and 1", j.Attempt, runner.total())
 	}
@@ -543,11 +536,7 @@ func TestRetryBackoffForTests(t *testing.T) {
 	if _, err := q.Enqueue(ctx, "d1", job(1, "aaa", "d1")); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the job to complete after two retries", func() bool {
-		j := q.onlyJob(t)
-		return j != nil && j.State == rivertype.JobStateCompleted
-	})
-	j := q.allJobs(t)[0]
+	j := q.waitForOnlyJob(t, "the job to complete after two retries", rivertype.JobStateCompleted)
 	if j.Attempt != 3 || len(j.Errors) != 2 {
 		t.Fatalf("attempt %d with %d errors, want 3 and 2", j.Attempt, len(j.Errors))
 	}
